@@ -1,0 +1,63 @@
+import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import type { Request } from 'express';
+import { LoggerModule } from 'nestjs-pino';
+import type { GraphqlContext } from './common/graphql-context';
+import { formatGraphqlError } from './common/graphql-errors';
+import { gatewayValidationPipe } from './common/validation/validation.pipe';
+import { ConfigModule, GATEWAY_CONFIG, GatewayConfig } from './config';
+import { HealthController } from './health/health.controller';
+import { ImagesLoaders } from './modules/images/images.loaders';
+import { ImagesModule } from './modules/images/images.module';
+import { QuotasLoaders } from './modules/quotas/quotas.loaders';
+import { QuotasModule } from './modules/quotas/quotas.module';
+import { ZonesLoaders } from './modules/zones/zones.loaders';
+import { ZonesModule } from './modules/zones/zones.module';
+import { ZenlayerModule } from './upstream/zenlayer';
+
+const featureModules = [ImagesModule, QuotasModule, ZonesModule];
+
+/** The gateway, built around an already validated configuration. */
+@Module({})
+export class AppModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            genReqId: (req) => (req as Request & { id: string }).id,
+            redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'], censor: '[redacted]' },
+            customProps: (req) => ({ operationName: (req as Request).body?.operationName }),
+          },
+        }),
+        ZenlayerModule,
+        ...featureModules,
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          imports: featureModules,
+          inject: [GATEWAY_CONFIG, ImagesLoaders, QuotasLoaders, ZonesLoaders],
+          useFactory: (cfg: GatewayConfig, images: ImagesLoaders, quotas: QuotasLoaders, zones: ZonesLoaders) => ({
+            path: '/graphql',
+            autoSchemaFile: true,
+            sortSchema: true,
+            playground: false,
+            introspection: cfg.nodeEnv !== 'production',
+            includeStacktraceInErrorResponses: false,
+            formatError: formatGraphqlError,
+            context: ({ req }: { req: Request }): GraphqlContext => ({
+              req,
+              loaders: { image: images.create(), imageQuota: quotas.create(), zone: zones.create() },
+            }),
+          }),
+        }),
+      ],
+      controllers: [HealthController],
+      providers: [{ provide: APP_PIPE, useFactory: gatewayValidationPipe }],
+    };
+  }
+}

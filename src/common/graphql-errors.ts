@@ -1,0 +1,50 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import { HttpException, Logger } from '@nestjs/common';
+import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { ErrorCode, GatewayError } from './gateway-error';
+import { currentRequest } from './request-context';
+
+const STATUS_CODES: Record<number, ErrorCode> = {
+  400: 'BAD_USER_INPUT',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  429: 'RATE_LIMITED',
+};
+
+const logger = new Logger('GraphQL');
+
+/**
+ * The one translation of errors into GraphQL responses. Known errors keep their message and
+ * code; anything else becomes a generic internal error carrying the request id, and the real
+ * error goes to the log only.
+ */
+export function formatGraphqlError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+
+  if (original instanceof GatewayError) {
+    const { fields, upstream, retryAfterSeconds } = original.details;
+    return {
+      ...base,
+      message: original.message,
+      extensions: { code: original.code, ...(fields && { fields }), ...(upstream && { upstream }), ...(retryAfterSeconds && { retryAfterSeconds }) },
+    };
+  }
+  if (original instanceof HttpException) {
+    const code = STATUS_CODES[original.getStatus()];
+    if (code) return { ...base, message: original.message, extensions: { code } };
+  }
+  // graphql-js's own errors (syntax, validation, variable coercion) already say what to fix.
+  if (original instanceof GraphQLError && !original.originalError && formatted.extensions?.code) {
+    return { ...base, extensions: { code: formatted.extensions.code } };
+  }
+
+  const requestId = currentRequest()?.requestId;
+  logger.error({ err: original, requestId }, 'unexpected error in a GraphQL operation');
+  return {
+    ...base,
+    message: `Internal server error${requestId ? ` (request id ${requestId})` : ''}`,
+    extensions: { code: 'INTERNAL_SERVER_ERROR', ...(requestId && { requestId }) },
+  };
+}

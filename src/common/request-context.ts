@@ -1,0 +1,27 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+
+export interface RequestContext {
+  requestId: string;
+}
+
+const storage = new AsyncLocalStorage<RequestContext>();
+
+/** The context of the request being served, where there is one. */
+export const currentRequest = (): RequestContext | undefined => storage.getStore();
+
+/** A client's own id is kept only when it is short and plain, so it is safe in logs and headers. */
+const ACCEPTED_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Gives every request an id, taken from `x-request-id` when the client sent a usable one,
+ * returns it in the response header, and makes it available to the code serving the request.
+ */
+export function requestContextMiddleware(req: Request, res: Response, next: NextFunction): void {
+  const given = req.headers['x-request-id'];
+  const requestId = typeof given === 'string' && ACCEPTED_ID.test(given) ? given : randomUUID();
+  (req as Request & { id: string }).id = requestId;
+  res.setHeader('x-request-id', requestId);
+  storage.run({ requestId }, next);
+}

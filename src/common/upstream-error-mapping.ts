@@ -1,0 +1,88 @@
+import type { ZenlayerError } from '../upstream/zenlayer/zenlayer.error';
+import { ErrorCode, GatewayError } from './gateway-error';
+
+interface KnownCode {
+  code: ErrorCode;
+  /** What the client is told: what went wrong and what to do about it. */
+  message: string;
+}
+
+/** Zenlayer's action-specific codes, in the documented spelling (dotted ones are normalised first). */
+const KNOWN: Record<string, KnownCode> = {
+  INVALID_IMAGE_NOT_FOUND: { code: 'NOT_FOUND', message: 'No such image: check the image ids' },
+  INVALID_INSTANCE_NOT_FOUND: { code: 'NOT_FOUND', message: 'No such instance: check instanceId' },
+  INVALID_ZONE_NOT_FOUND: { code: 'NOT_FOUND', message: 'No such zone: check the zone ids (see the zones query)' },
+  INVALID_REGION_NOT_FOUND: { code: 'NOT_FOUND', message: 'No such region' },
+  OPERATION_FAILED_RESOURCE_NOT_FOUND: { code: 'NOT_FOUND', message: 'The resource was not found at Zenlayer' },
+  LIMIT_EXCEEDED_IMAGE_QUOTA: {
+    code: 'QUOTA_EXCEEDED',
+    message: "The zone's custom image quota is used up: delete an image in that zone or ask Zenlayer support to raise the limit",
+  },
+  UNSUPPORTED_OPERATION_INSTANCE_STATE_STARTING: {
+    code: 'FAILED_PRECONDITION',
+    message: 'The instance is not powered off: shut it down before making an image of it',
+  },
+  UNSUPPORTED_OPERATION_ZONE_NOT_SUPPORT: {
+    code: 'FAILED_PRECONDITION',
+    message: "The instance's zone does not support creating images (SIN-E and LAX-A do not)",
+  },
+  UNSUPPORTED_OPERATION_DISK_UNAVAILABLE: {
+    code: 'FAILED_PRECONDITION',
+    message: "The instance's system disk is unavailable, so no image can be made of it now",
+  },
+  UNSUPPORTED_OPERATION_DISK_MAKING_IMAGE: {
+    code: 'FAILED_PRECONDITION',
+    message: "An image of the instance's system disk is already being made: wait until it is AVAILABLE",
+  },
+  INVALID_IMAGE_STATUS: {
+    code: 'FAILED_PRECONDITION',
+    message: "The image's status does not allow this operation (an image still CREATING cannot be changed or deleted)",
+  },
+};
+
+const UNAVAILABLE_CODES = new Set(['SERVICE_TEMPORARY_UNAVAILABLE', 'REQUEST_TIMED_OUT', 'INTERNAL_SERVER_ERROR']);
+
+/**
+ * Translates a failed Zenlayer call into the error the client sees. Zenlayer's own message is
+ * passed on only for parameter errors, where it tells the user what to fix; anything about the
+ * gateway's credentials or Zenlayer's internals stays in the logs.
+ */
+export function fromZenlayerError(error: ZenlayerError): GatewayError {
+  const upstream = { action: error.action, code: error.code, requestId: error.requestId };
+  const make = (code: ErrorCode, message: string, retryAfterSeconds?: number) =>
+    new GatewayError(code, message, { upstream, retryAfterSeconds });
+
+  switch (error.kind) {
+    case 'timeout':
+      return make('UPSTREAM_UNAVAILABLE', 'Zenlayer did not answer in time; try again shortly');
+    case 'network':
+      return make('UPSTREAM_UNAVAILABLE', 'Zenlayer could not be reached; try again shortly');
+    case 'challenge':
+      return make('UPSTREAM_UNAVAILABLE', "Zenlayer's edge challenged the gateway's request; try again later");
+    case 'blocked':
+      return make('UPSTREAM_ERROR', "Zenlayer's security policy blocked the request (HTTP 451)");
+    case 'bad-response':
+      return (error.httpStatus ?? 0) >= 500
+        ? make('UPSTREAM_UNAVAILABLE', `Zenlayer failed (HTTP ${error.httpStatus}); try again shortly`)
+        : make('UPSTREAM_ERROR', 'Zenlayer sent an answer the gateway could not read');
+    case 'api':
+      break;
+  }
+
+  const code = error.normalizedCode;
+  if (error.throttled) {
+    return make('RATE_LIMITED', 'Zenlayer is throttling requests from this account; retry after a short wait', 1);
+  }
+  const known = KNOWN[code];
+  if (known) return make(known.code, known.message);
+  if (code === 'MISSING_PARAMETER' || code.startsWith('INVALID_PARAMETER')) {
+    return make('BAD_USER_INPUT', `Zenlayer rejected the request: ${error.message}`);
+  }
+  if (code.startsWith('AUTHFAILURE')) {
+    return make('UPSTREAM_ERROR', "Zenlayer refused the gateway's own credentials; the gateway's operator must check them");
+  }
+  if (UNAVAILABLE_CODES.has(code) || (error.httpStatus ?? 0) >= 500) {
+    return make('UPSTREAM_UNAVAILABLE', 'Zenlayer is temporarily unavailable; try again shortly');
+  }
+  return make('UPSTREAM_ERROR', `Zenlayer refused the request (${error.code})`);
+}

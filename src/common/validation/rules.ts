@@ -1,0 +1,64 @@
+import { applyDecorators } from '@nestjs/common';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  ArrayUnique,
+  IsArray,
+  IsString,
+  Matches,
+  MaxLength,
+} from 'class-validator';
+
+/** Zenlayer's image-name rule: 1 to 24 characters of Chinese characters, letters, digits, `-` and `_`. */
+export const IMAGE_NAME_PATTERN = /^[\p{Script=Han}A-Za-z0-9_-]{1,24}$/u;
+export const IMAGE_DESCRIPTION_MAX = 255;
+export const MAX_IDS = 100;
+export const MAX_PAGE_SIZE = 1000;
+
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+const ZONE_ID_PATTERN = /^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$/;
+
+export const IsImageName = () =>
+  applyDecorators(
+    IsString({ message: 'must be a string' }),
+    Matches(IMAGE_NAME_PATTERN, { message: 'must be 1 to 24 characters: Chinese characters, letters, digits, "-" or "_"' }),
+  );
+
+export const IsImageDescription = () =>
+  applyDecorators(
+    IsString({ message: 'must be a string' }),
+    MaxLength(IMAGE_DESCRIPTION_MAX, { message: `must be at most ${IMAGE_DESCRIPTION_MAX} characters` }),
+  );
+
+export const IsResourceId = () =>
+  applyDecorators(
+    IsString({ message: 'must be a string' }),
+    Matches(ID_PATTERN, { message: 'must be an id of letters, digits, "-", "_" or "." (at most 128 characters)' }),
+  );
+
+/** A non-empty list of at most {@link MAX_IDS} distinct ids. */
+export const IsIdList = () =>
+  applyDecorators(
+    IsArray({ message: 'must be a list of ids' }),
+    ArrayNotEmpty({ message: 'must name at least one id' }),
+    ArrayMaxSize(MAX_IDS, { message: `must name at most ${MAX_IDS} ids` }),
+    ArrayUnique({ message: 'must not repeat an id' }),
+    IsString({ each: true, message: 'must hold only strings' }),
+    Matches(ID_PATTERN, { each: true, message: 'must hold ids of letters, digits, "-", "_" or "." (at most 128 characters each)' }),
+  );
+
+export const IsZoneId = (each = false) =>
+  applyDecorators(
+    IsString({ each, message: each ? 'must hold only strings' : 'must be a string' }),
+    Matches(ZONE_ID_PATTERN, { each, message: `must ${each ? 'hold zone ids' : 'be a zone id'} such as FRA-A` }),
+    MaxLength(32, { each, message: 'must be at most 32 characters' }),
+  );
+
+export const IsZoneIdList = () =>
+  applyDecorators(
+    IsArray({ message: 'must be a list of zone ids' }),
+    ArrayNotEmpty({ message: 'must name at least one zone (omit it for all zones)' }),
+    ArrayMaxSize(MAX_IDS, { message: `must name at most ${MAX_IDS} zones` }),
+    ArrayUnique({ message: 'must not repeat a zone' }),
+    IsZoneId(true),
+  );

@@ -1,0 +1,128 @@
+import { Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value);
+const blankToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * The environment as the gateway reads it. Each property is one variable of API.md (plus the
+ * simulator's and the log level); rules that span several variables live in `loadConfig`.
+ */
+export class EnvironmentVariables {
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number from 0 to 65535' })
+  @Min(0, { message: 'must be a whole number from 0 to 65535' })
+  @Max(65535, { message: 'must be a whole number from 0 to 65535' })
+  PORT: number = 3000;
+
+  @IsString()
+  @MinLength(1, { message: 'must be a host name or address to listen on' })
+  HOST: string = '0.0.0.0';
+
+  @IsIn(NODE_ENVS, { message: `must be one of ${NODE_ENVS.join(', ')}` })
+  NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL?: (typeof LOG_LEVELS)[number];
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  @MaxLength(256, { message: 'must be at most 256 characters' })
+  ZENLAYER_ACCESS_KEY_ID?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024, { message: 'must be at most 1024 characters' })
+  ZENLAYER_ACCESS_KEY_PASSWORD?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  ZENLAYER_CREDENTIALS_FILE?: string;
+
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'must be an http(s) origin such as https://console.zenlayer.com' },
+  )
+  ZENLAYER_BASE_URL: string = 'https://console.zenlayer.com';
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of milliseconds from 100 to 120000' })
+  @Min(100, { message: 'must be a whole number of milliseconds from 100 to 120000' })
+  @Max(120000, { message: 'must be a whole number of milliseconds from 100 to 120000' })
+  ZENLAYER_TIMEOUT_MS: number = 10000;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  GATEWAY_API_KEYS?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters (HS256 needs a long random secret)' })
+  JWT_SECRET?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'must be an http(s) URL' })
+  JWT_JWKS_URI?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  JWT_ISSUER?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  JWT_AUDIENCE?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsUrl(
+    { protocols: ['redis', 'rediss'], require_protocol: true, require_tld: false },
+    { message: 'must be a redis:// or rediss:// URL' },
+  )
+  REDIS_URL?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  CORS_ORIGINS?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  SIMULATOR_ACCESS_KEY_ID?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  SIMULATOR_ACCESS_KEY_PASSWORD?: string;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of milliseconds from 0 to 3600000' })
+  @Min(0, { message: 'must be a whole number of milliseconds from 0 to 3600000' })
+  @Max(3600000, { message: 'must be a whole number of milliseconds from 0 to 3600000' })
+  SIMULATOR_IMAGE_READY_MS: number = 15000;
+}

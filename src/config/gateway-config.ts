@@ -1,0 +1,37 @@
+import type { ZenlayerCredentials } from '../upstream/zenlayer';
+
+/** A client allowed by an API key. The key is kept only as its SHA-256. */
+export interface ApiKeyClient {
+  name: string;
+  keySha256: Buffer;
+  scopes: string[];
+}
+
+/** The validated configuration, built once at start and injected where it is needed. */
+export interface GatewayConfig {
+  port: number;
+  host: string;
+  nodeEnv: 'development' | 'production' | 'test';
+  logLevel: string;
+  zenlayer: {
+    /** `simulator` when no credentials are configured outside production: the embedded simulator is used. */
+    mode: 'zenlayer' | 'simulator';
+    baseUrl: string;
+    timeoutMs: number;
+    credentials?: ZenlayerCredentials;
+    credentialsFile?: string;
+  };
+  simulator: {
+    credentials: ZenlayerCredentials;
+    imageReadyDelayMs: number;
+  };
+  auth: {
+    apiKeys: ApiKeyClient[];
+    jwt?: { secret?: string; jwksUri?: string; issuer?: string; audience?: string };
+  };
+  redisUrl?: string;
+  corsOrigins: string[];
+}
+
+/** Injection token of {@link GatewayConfig}. */
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

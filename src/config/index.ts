@@ -1,0 +1,3 @@
+export * from './config.module';
+export * from './gateway-config';
+export * from './load-config';

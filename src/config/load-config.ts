@@ -1,0 +1,200 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { ZenlayerCredentials } from '../upstream/zenlayer';
+import { EnvironmentVariables } from './environment';
+import type { ApiKeyClient, GatewayConfig } from './gateway-config';
+
+/** Scopes a client may be granted. */
+export const KNOWN_SCOPES = ['images:read', 'images:write'] as const;
+
+/** Variables whose values are secret: never echoed in an error message. */
+const SECRET_VARIABLES = new Set(['ZENLAYER_ACCESS_KEY_PASSWORD', 'GATEWAY_API_KEYS', 'JWT_SECRET', 'SIMULATOR_ACCESS_KEY_PASSWORD']);
+
+/** Thrown when the environment is not usable; its message names every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: ReadonlyMap<string, string[]>) {
+    const lines = [...problems].map(([name, reasons]) => `  - ${name}: ${reasons.join('; ')}`);
+    super(`Invalid configuration; fix these environment variables:\n${lines.join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+class Problems {
+  readonly byVariable = new Map<string, string[]>();
+  add(variable: string, reason: string): void {
+    this.byVariable.set(variable, [...(this.byVariable.get(variable) ?? []), reason]);
+  }
+}
+
+/**
+ * Validates the environment once, at start, and returns the typed configuration.
+ * @throws ConfigError naming every bad variable at once.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
+  const problems = new Problems();
+  const vars = plainToInstance(EnvironmentVariables, pickKnown(env));
+  for (const error of validateSync(vars, { forbidUnknownValues: false })) {
+    const shown = SECRET_VARIABLES.has(error.property) ? '' : ` (got ${JSON.stringify(error.value)})`;
+    problems.add(error.property, `${Object.values(error.constraints ?? {}).join('; ')}${shown}`);
+  }
+
+  const credentials = upstreamCredentials(vars, problems);
+  const apiKeys = parseApiKeys(vars.GATEWAY_API_KEYS, problems);
+  const jwt = jwtSettings(vars, problems);
+  const corsOrigins = parseOrigins(vars.CORS_ORIGINS, problems);
+  const production = vars.NODE_ENV === 'production';
+
+  if (production && !credentials && !vars.ZENLAYER_CREDENTIALS_FILE) {
+    problems.add('ZENLAYER_ACCESS_KEY_ID', 'is required in production (or set ZENLAYER_CREDENTIALS_FILE): the simulator is for development only');
+  }
+  if (production && apiKeys.length === 0 && !jwt) {
+    problems.add('GATEWAY_API_KEYS', 'is required in production unless JWT_SECRET or JWT_JWKS_URI is set: every client must authenticate');
+  }
+  if (problems.byVariable.size > 0) throw new ConfigError(problems.byVariable);
+
+  return {
+    port: vars.PORT,
+    host: vars.HOST,
+    nodeEnv: vars.NODE_ENV,
+    logLevel: vars.LOG_LEVEL ?? (vars.NODE_ENV === 'test' ? 'silent' : 'info'),
+    zenlayer: {
+      mode: credentials || vars.ZENLAYER_CREDENTIALS_FILE ? 'zenlayer' : 'simulator',
+      baseUrl: vars.ZENLAYER_BASE_URL.replace(/\/+$/, ''),
+      timeoutMs: vars.ZENLAYER_TIMEOUT_MS,
+      credentials,
+      credentialsFile: vars.ZENLAYER_CREDENTIALS_FILE,
+    },
+    simulator: {
+      credentials: {
+        accessKeyId: vars.SIMULATOR_ACCESS_KEY_ID ?? 'sim-key-id',
+        accessKeyPassword: vars.SIMULATOR_ACCESS_KEY_PASSWORD ?? 'sim-key-password',
+      },
+      imageReadyDelayMs: vars.SIMULATOR_IMAGE_READY_MS,
+    },
+    auth: { apiKeys, jwt },
+    redisUrl: vars.REDIS_URL,
+    corsOrigins,
+  };
+}
+
+function pickKnown(env: NodeJS.ProcessEnv): Record<string, string> {
+  const known = Object.keys(new EnvironmentVariables());
+  const extra = ['LOG_LEVEL', 'ZENLAYER_ACCESS_KEY_ID', 'ZENLAYER_ACCESS_KEY_PASSWORD', 'ZENLAYER_CREDENTIALS_FILE',
+    'GATEWAY_API_KEYS', 'JWT_SECRET', 'JWT_JWKS_URI', 'JWT_ISSUER', 'JWT_AUDIENCE', 'REDIS_URL', 'CORS_ORIGINS',
+    'SIMULATOR_ACCESS_KEY_ID', 'SIMULATOR_ACCESS_KEY_PASSWORD'];
+  const picked: Record<string, string> = {};
+  for (const name of new Set([...known, ...extra])) {
+    const value = env[name];
+    if (value !== undefined) picked[name] = value;
+  }
+  return picked;
+}
+
+function upstreamCredentials(vars: EnvironmentVariables, problems: Problems): ZenlayerCredentials | undefined {
+  const id = vars.ZENLAYER_ACCESS_KEY_ID;
+  const password = vars.ZENLAYER_ACCESS_KEY_PASSWORD;
+  if (id && !password) problems.add('ZENLAYER_ACCESS_KEY_PASSWORD', 'is required when ZENLAYER_ACCESS_KEY_ID is set');
+  if (password && !id) problems.add('ZENLAYER_ACCESS_KEY_ID', 'is required when ZENLAYER_ACCESS_KEY_PASSWORD is set');
+  if (vars.ZENLAYER_CREDENTIALS_FILE) {
+    if (id || password) {
+      problems.add('ZENLAYER_CREDENTIALS_FILE', 'set either it or ZENLAYER_ACCESS_KEY_ID/ZENLAYER_ACCESS_KEY_PASSWORD, not both');
+      return undefined;
+    }
+    try {
+      return readCredentialsFile(vars.ZENLAYER_CREDENTIALS_FILE);
+    } catch (error) {
+      problems.add('ZENLAYER_CREDENTIALS_FILE', (error as Error).message);
+      return undefined;
+    }
+  }
+  return id && password ? { accessKeyId: id, accessKeyPassword: password } : undefined;
+}
+
+/**
+ * Reads `{"accessKeyId","accessKeyPassword"}` from a file, e.g. a mounted Kubernetes secret.
+ * Error messages name the file and the problem, never its content.
+ */
+export function readCredentialsFile(path: string): ZenlayerCredentials {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error(`${path} is not valid JSON`);
+  }
+  const record = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
+  const { accessKeyId, accessKeyPassword } = record;
+  if (typeof accessKeyId !== 'string' || accessKeyId === '' || typeof accessKeyPassword !== 'string' || accessKeyPassword === '') {
+    throw new Error(`${path} must hold {"accessKeyId": "...", "accessKeyPassword": "..."} with both non-empty`);
+  }
+  return { accessKeyId, accessKeyPassword };
+}
+
+function parseApiKeys(raw: string | undefined, problems: Problems): ApiKeyClient[] {
+  if (!raw) return [];
+  const bad = (reason: string): ApiKeyClient[] => {
+    problems.add('GATEWAY_API_KEYS', reason);
+    return [];
+  };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return bad('must be a JSON array of {"name","key" or "keySha256","scopes":[...]}');
+  }
+  if (!Array.isArray(parsed)) return bad('must be a JSON array of {"name","key" or "keySha256","scopes":[...]}');
+  const clients: ApiKeyClient[] = [];
+  const reasons: string[] = [];
+  parsed.forEach((entry: Record<string, unknown>, index) => {
+    const at = `entry ${index}`;
+    if (typeof entry !== 'object' || entry === null) return void reasons.push(`${at} must be an object`);
+    const { name, key, keySha256, scopes } = entry;
+    if (typeof name !== 'string' || !/^[\w.-]{1,64}$/.test(name)) reasons.push(`${at}: "name" must be 1 to 64 letters, digits, ".", "_" or "-"`);
+    if ((key === undefined) === (keySha256 === undefined)) reasons.push(`${at}: give exactly one of "key" or "keySha256"`);
+    if (key !== undefined && (typeof key !== 'string' || key.length < 16)) reasons.push(`${at}: "key" must be a string of at least 16 characters`);
+    if (keySha256 !== undefined && (typeof keySha256 !== 'string' || !/^[0-9a-fA-F]{64}$/.test(keySha256))) {
+      reasons.push(`${at}: "keySha256" must be 64 hex digits`);
+    }
+    const unknown = Array.isArray(scopes) ? scopes.filter((s) => !(KNOWN_SCOPES as readonly unknown[]).includes(s)) : [];
+    if (!Array.isArray(scopes) || unknown.length > 0) {
+      reasons.push(`${at}: "scopes" must be an array of ${KNOWN_SCOPES.join(', ')}`);
+    }
+    if (typeof name === 'string' && clients.some((c) => c.name === name)) reasons.push(`${at}: name "${name}" is used twice`);
+    const digest = typeof key === 'string' ? createHash('sha256').update(key).digest() : Buffer.from(String(keySha256), 'hex');
+    clients.push({ name: String(name), keySha256: digest, scopes: Array.isArray(scopes) ? scopes.map(String) : [] });
+  });
+  return reasons.length > 0 ? bad(reasons.join('; ')) : clients;
+}
+
+function jwtSettings(vars: EnvironmentVariables, problems: Problems): GatewayConfig['auth']['jwt'] {
+  const { JWT_SECRET: secret, JWT_JWKS_URI: jwksUri, JWT_ISSUER: issuer, JWT_AUDIENCE: audience } = vars;
+  if (secret && jwksUri) problems.add('JWT_SECRET', 'set either JWT_SECRET or JWT_JWKS_URI, not both');
+  if (!secret && !jwksUri) {
+    if (issuer) problems.add('JWT_ISSUER', 'has no effect without JWT_SECRET or JWT_JWKS_URI');
+    if (audience) problems.add('JWT_AUDIENCE', 'has no effect without JWT_SECRET or JWT_JWKS_URI');
+    return undefined;
+  }
+  return { secret, jwksUri, issuer, audience };
+}
+
+function parseOrigins(raw: string | undefined, problems: Problems): string[] {
+  if (!raw) return [];
+  const origins = raw.split(',').map((o) => o.trim()).filter(Boolean);
+  const bad = origins.filter((o) => {
+    try {
+      const url = new URL(o);
+      return !/^https?:$/.test(url.protocol) || url.origin !== o.replace(/\/$/, '');
+    } catch {
+      return true;
+    }
+  });
+  if (bad.length > 0) problems.add('CORS_ORIGINS', `must be comma-separated origins such as https://app.example.com (bad: ${bad.join(', ')})`);
+  return origins.map((o) => o.replace(/\/$/, ''));
+}

@@ -1,0 +1,16 @@
+import { Controller, Get } from '@nestjs/common';
+
+/** Liveness and readiness for orchestrators. */
+@Controller()
+export class HealthController {
+  @Get('healthz')
+  healthz(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('readyz')
+  readyz(): { status: 'ok'; checks: Record<string, 'ok'> } {
+    // Configuration was validated before the app could start; later checks (circuit, Redis) join here.
+    return { status: 'ok', checks: { configuration: 'ok' } };
+  }
+}

@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+import pino from 'pino';
+import { ConfigError, loadConfig } from './config';
+import { startGateway } from './gateway';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  const log = pino({ level: config.logLevel === 'silent' ? 'info' : config.logLevel, base: { context: 'bootstrap' } });
+  if (config.zenlayer.mode === 'simulator') {
+    log.warn('simulator mode: no ZENLAYER_ACCESS_KEY_ID/ZENLAYER_ACCESS_KEY_PASSWORD set, so the embedded Zenlayer simulator answers every call');
+  }
+  const gateway = await startGateway(config);
+  log.info({ upstream: gateway.upstreamUrl, mode: config.zenlayer.mode }, `upstream: ${config.zenlayer.mode === 'simulator' ? 'embedded simulator' : 'Zenlayer'} at ${gateway.upstreamUrl}`);
+  log.info(`GraphQL ready at ${gateway.url}/graphql`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`The gateway could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

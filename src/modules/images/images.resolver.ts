@@ -1,0 +1,50 @@
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphqlContext } from '../../common/graphql-context';
+import { CreateImageArgs, DeleteImagesArgs, ImageArgs, ImagesArgs, UpdateImagesArgs } from './dto/images.args';
+import { ImagesService } from './images.service';
+import { CreateImagePayload, DeleteImagesPayload, Image, ImagePage, UpdateImagesPayload } from './models/image.model';
+
+@Resolver(() => Image)
+export class ImagesResolver {
+  constructor(private readonly service: ImagesService) {}
+
+  @Query(() => ImagePage, { description: 'A page of images, optionally filtered.' })
+  images(@Args() { filter, page, pageSize }: ImagesArgs): Promise<ImagePage> {
+    return this.service.list(filter ?? {}, page ?? 1, pageSize ?? 20);
+  }
+
+  @Query(() => Image, { nullable: true, description: 'One image, or null when it does not exist. Batched.' })
+  image(@Args() { id }: ImageArgs, @Context() ctx: GraphqlContext): Promise<Image | null> {
+    return ctx.loaders.image.load(id);
+  }
+
+  @Mutation(() => CreateImagePayload, { description: "Makes a custom image of a powered-off instance's system disk." })
+  async createImage(@Args() { input }: CreateImageArgs, @Context() ctx: GraphqlContext): Promise<CreateImagePayload> {
+    const created = await this.service.create(input);
+    ctx.loaders.image.clear(created.imageId);
+    return created;
+  }
+
+  @Mutation(() => UpdateImagesPayload, { description: 'Renames images and/or changes their description.' })
+  async updateImages(@Args() { input }: UpdateImagesArgs, @Context() ctx: GraphqlContext): Promise<UpdateImagesPayload> {
+    const { requestId } = await this.service.update(input);
+    input.ids.forEach((id) => ctx.loaders.image.clear(id));
+    const images = await ctx.loaders.image.loadMany(input.ids);
+    return { requestId, images: images.filter((i): i is Image => i !== null && !(i instanceof Error)) };
+  }
+
+  @Mutation(() => DeleteImagesPayload, { description: 'Deletes custom images; all or none.' })
+  async deleteImages(@Args() { ids }: DeleteImagesArgs, @Context() ctx: GraphqlContext): Promise<DeleteImagesPayload> {
+    const result = await this.service.delete(ids);
+    ids.forEach((id) => ctx.loaders.image.clear(id));
+    return result;
+  }
+}
+
+@Resolver(() => CreateImagePayload)
+export class CreateImagePayloadResolver {
+  @ResolveField(() => Image, { nullable: true })
+  image(@Parent() payload: CreateImagePayload, @Context() ctx: GraphqlContext): Promise<Image | null> {
+    return ctx.loaders.image.load(payload.imageId);
+  }
+}

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { ZonesLoaders } from './zones.loaders';
+import { ZonesResolver } from './zones.resolver';
+import { ZonesService } from './zones.service';
+
+@Module({
+  providers: [ZonesService, ZonesLoaders, ZonesResolver],
+  exports: [ZonesService, ZonesLoaders],
+})
+export class ZonesModule {}

@@ -1,0 +1,91 @@
+/**
+ * Request and response shapes of the Zenlayer `vm` service, version 2023-03-13, as they travel
+ * on the wire (camelCase JSON). Responses are the content of the `response` envelope.
+ */
+
+export type WireImageType = 'PUBLIC_IMAGE' | 'CUSTOM_IMAGE';
+export type WireImageStatus = 'CREATING' | 'AVAILABLE' | 'UNAVAILABLE';
+
+export interface ImageInfo {
+  imageId: string;
+  imageName: string;
+  imageType: WireImageType;
+  /** Size in GB, as a decimal string. */
+  imageSize?: string;
+  imageDescription?: string;
+  imageVersion?: string;
+  imageStatus: WireImageStatus;
+  category?: string;
+  osType?: string;
+}
+
+export interface ImageQuotaInfo {
+  zoneId: string;
+  count: number;
+  maxCount: number;
+}
+
+export interface ZoneInfo {
+  zoneId: string;
+  zoneName?: string;
+  supportSecurityGroup?: boolean;
+  supportNetworkType?: string[];
+  supportIpv6?: boolean;
+  supportCpuPassThrough?: boolean;
+}
+
+export interface DescribeImageQuotaRequest {
+  zoneIds?: string[];
+}
+export interface DescribeImageQuotaResponse {
+  images: ImageQuotaInfo[];
+}
+
+export interface CreateImageRequest {
+  instanceId: string;
+  imageName: string;
+  imageDescription?: string;
+}
+export interface CreateImageResponse {
+  imageId: string;
+}
+
+export interface DescribeImagesRequest {
+  imageIds?: string[];
+  imageName?: string;
+  zoneId?: string;
+  category?: string;
+  imageType?: WireImageType;
+  osType?: string;
+  imageStatus?: WireImageStatus;
+  pageNum?: number;
+  pageSize?: number;
+}
+export interface DescribeImagesResponse {
+  dataSet: ImageInfo[];
+  totalCount: number;
+}
+
+export interface DescribeImageRequest {
+  imageId: string;
+}
+export type DescribeImageResponse = ImageInfo;
+
+export interface ModifyImagesAttributesRequest {
+  imageIds: string[];
+  imageName?: string;
+  imageDescription?: string;
+}
+export type ModifyImagesAttributesResponse = Record<string, never>;
+
+export interface DeleteImagesRequest {
+  imageIds: string[];
+}
+export type DeleteImagesResponse = Record<string, never>;
+
+export interface DescribeZonesRequest {
+  zoneIds?: string[];
+}
+export interface DescribeZonesResponse {
+  zoneSet: ZoneInfo[];
+}
