@@ -1,0 +1,423 @@
+/**
+ * The HTTP face of the simulator: `POST /api/v2/vm` with Zenlayer's headers, signature checks,
+ * envelopes and faults, plus the test-only control routes under `/_simulator/`.
+ */
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { ACTIONS, isKnownAction } from './actions';
+import { ADMIN_PREFIX, handleAdminRequest } from './admin';
+import { badRequest, notFound, SimulatorError, ZC_ERROR } from './errors';
+import { FaultQueue, SimulatorFault } from './faults';
+import {
+  CHALLENGE_PAGE,
+  errorPayload,
+  newRequestId,
+  proxyErrorPage,
+  sendError,
+  sendJson,
+  sendText,
+  successPayload,
+  truncatedJson,
+} from './responses';
+import { verifyZc2Request, ZC2_ALGORITHM, ZC2_CONTENT_TYPE, Zc2Credentials } from './signature';
+import { ImageStatus, InstanceStatus, SimulatorState } from './state';
+
+/** The development key pair the simulator accepts unless told otherwise. Not a secret. */
+export const SIMULATOR_DEFAULT_CREDENTIALS = Object.freeze({ accessKeyId: 'sim-key-id', accessKeyPassword: 'sim-key-password' });
+
+/** Construction options of {@link ZenlayerSimulator}. */
+export interface SimulatorOptions {
+  /** Accepted access key id; default `sim-key-id`. */
+  accessKeyId?: string;
+  /** Its password; default `sim-key-password`. */
+  accessKeyPassword?: string;
+  /** How long a new image stays CREATING before it turns AVAILABLE; default 15000. */
+  imageReadyDelayMs?: number;
+  /** Largest accepted distance between `x-zc-timestamp` and the clock, either way; default 300. */
+  maxClockSkewSeconds?: number;
+  /** Milliseconds clock used for timestamps checks and call records; default `Date.now`. */
+  now?: () => number;
+}
+
+/**
+ * One signed-and-verified call that reached action handling, faulted or not. `status` is what
+ * the client received, or 0 when a `reset` fault dropped the connection instead.
+ */
+export interface SimulatorCall {
+  action: string;
+  /** The parsed JSON body, or the raw text when it was not JSON. */
+  body: unknown;
+  status: number;
+  /** The Zenlayer error code answered, if any. */
+  code?: string;
+  requestId?: string;
+  /** When the request arrived, by the simulator's clock. */
+  at: number;
+  /** The kind of injected fault that served this call, if any. */
+  fault?: SimulatorFault['kind'];
+}
+
+const API_PATH = '/api/v2/vm';
+const SERVICE = 'vm';
+const VERSION = '2023-03-13';
+const MAX_BODY_BYTES = 1024 * 1024;
+
+interface ResolvedOptions {
+  readonly credentials: Zc2Credentials;
+  readonly imageReadyDelayMs: number;
+  readonly maxClockSkewSeconds: number;
+  readonly now: () => number;
+}
+
+/** The outcome of running an action: what to answer and what to record. */
+interface Outcome {
+  readonly status: number;
+  readonly payload: object;
+  readonly code?: string;
+}
+
+/**
+ * A stateful stand-in for Zenlayer Cloud API v2, service `vm`, version `2023-03-13`.
+ *
+ * ```ts
+ * const sim = new ZenlayerSimulator({ imageReadyDelayMs: 50 });
+ * const baseUrl = await sim.listen();
+ * sim.injectFault('CreateImage', { kind: 'error', status: 429, code: 'REQUEST_LIMIT_EXCEEDED' });
+ * // ... point the gateway at baseUrl with SIMULATOR_DEFAULT_CREDENTIALS ...
+ * await sim.close();
+ * ```
+ */
+export class ZenlayerSimulator {
+  private readonly options: ResolvedOptions;
+  private state: SimulatorState;
+  private readonly faults = new FaultQueue();
+  private callLog: SimulatorCall[] = [];
+  private credentials = new Map<string, string>();
+  private server: Server | undefined;
+  private baseUrl: string | undefined;
+  private readonly sockets = new Set<Socket>();
+  private readonly delays = new Map<NodeJS.Timeout, (completed: boolean) => void>();
+
+  constructor(options: SimulatorOptions = {}) {
+    this.options = resolveOptions(options);
+    this.state = this.freshState();
+    this.setCredentials([this.options.credentials]);
+  }
+
+  /** Starts listening (default: an ephemeral port on 127.0.0.1) and resolves the base URL. */
+  listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    if (this.server !== undefined) return Promise.reject(new Error('The simulator is already listening'));
+    const server = createServer((req, res) => this.onRequest(req, res));
+    server.on('connection', (socket) => this.track(socket));
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', (error) => {
+        this.server = undefined;
+        reject(error);
+      });
+      server.listen(port, host, () => {
+        this.baseUrl = `http://${urlHost(host)}:${(server.address() as AddressInfo).port}`;
+        resolve(this.baseUrl);
+      });
+    });
+  }
+
+  /** The base URL, e.g. `http://127.0.0.1:41234`. Throws before `listen()` and after `close()`. */
+  get url(): string {
+    if (this.baseUrl === undefined) throw new Error('The simulator is not listening');
+    return this.baseUrl;
+  }
+
+  /** Stops at once: closes the server, destroys every open socket and cancels pending timers. */
+  async close(): Promise<void> {
+    this.state.dispose();
+    this.cancelDelays();
+    const server = this.server;
+    this.server = undefined;
+    this.baseUrl = undefined;
+    if (server === undefined) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    await closed;
+  }
+
+  /**
+   * Serves `fault` to the next `times` (default 1, `Infinity` allowed) calls of `action`, or of
+   * any action with `'*'`. Faults for the call's own action are used before `'*'` ones.
+   */
+  injectFault(action: string, fault: SimulatorFault, times?: number): void {
+    this.faults.add(action, fault, times);
+  }
+
+  /** Drops every queued fault. */
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  /** Every signed-and-verified call that reached action handling, oldest first (a copy). */
+  get calls(): readonly SimulatorCall[] {
+    return [...this.callLog];
+  }
+
+  /** How many calls were recorded, of `action` or of all actions. */
+  callCount(action?: string): number {
+    return action === undefined ? this.callLog.length : this.callLog.filter((call) => call.action === action).length;
+  }
+
+  /** Forgets the recorded calls. */
+  resetCalls(): void {
+    this.callLog = [];
+  }
+
+  /** Back to the seed world and the configured key pair, with no faults and no recorded calls. */
+  reset(): void {
+    this.state.dispose();
+    this.state = this.freshState();
+    this.setCredentials([this.options.credentials]);
+    this.clearFaults();
+    this.resetCalls();
+  }
+
+  /** Powers a seeded instance on or off. */
+  setInstanceStatus(instanceId: string, status: InstanceStatus): void {
+    this.state.setInstanceStatus(instanceId, status);
+  }
+
+  /** Changes a zone's custom image quota (`maxCount`). */
+  setQuota(zoneId: string, maxCount: number): void {
+    this.state.setQuota(zoneId, maxCount);
+  }
+
+  /** Forces an image's status, e.g. UNAVAILABLE for a failed build. */
+  setImageStatus(imageId: string, status: ImageStatus): void {
+    this.state.setImageStatus(imageId, status);
+  }
+
+  /** Replaces the accepted key pairs (e.g. to model a key rotation); `reset()` restores the configured one. */
+  setCredentials(credentials: readonly Zc2Credentials[]): void {
+    if (credentials.length === 0) throw new RangeError('At least one key pair is required');
+    this.credentials = new Map(credentials.map((c) => [c.accessKeyId, c.accessKeyPassword]));
+  }
+
+  private freshState(): SimulatorState {
+    return new SimulatorState({ imageReadyDelayMs: this.options.imageReadyDelayMs });
+  }
+
+  private track(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+  }
+
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const at = this.options.now();
+    readBody(req)
+      .then((raw) => (raw === undefined ? rejectTooLarge(res) : this.route(req, res, raw, at)))
+      .catch((error: unknown) => {
+        if (!res.headersSent && !res.destroyed) sendError(res, internalError(error));
+      });
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse, raw: Buffer, at: number): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path.startsWith(ADMIN_PREFIX)) {
+      const result = handleAdminRequest(this, req.method ?? 'GET', path, raw);
+      if (result.payload === undefined) res.writeHead(result.status).end();
+      else sendJson(res, result.status, result.payload);
+      return;
+    }
+    if (req.method !== 'POST' || path !== API_PATH) {
+      return sendError(res, notFound(ZC_ERROR.resourceNotFound, `No route for ${req.method ?? ''} ${path}; the API is POST ${API_PATH}`));
+    }
+    const rejection = checkContentType(req) ?? this.authenticate(req, raw);
+    if (rejection !== undefined) return sendError(res, rejection);
+    await this.handleCall(req, res, raw, at);
+  }
+
+  private authenticate(req: IncomingMessage, raw: Buffer): SimulatorError | undefined {
+    if (header(req, 'x-zc-signature-method') !== ZC2_ALGORITHM) {
+      return new SimulatorError(401, ZC_ERROR.invalidAuthorization, `x-zc-signature-method must be ${ZC2_ALGORITHM}`);
+    }
+    const result = verifyZc2Request({
+      authorization: header(req, 'authorization'),
+      host: header(req, 'host'),
+      timestamp: header(req, 'x-zc-timestamp'),
+      body: raw,
+      lookupPassword: (id) => this.credentials.get(id),
+      nowMs: this.options.now(),
+      maxClockSkewSeconds: this.options.maxClockSkewSeconds,
+    });
+    return result.ok ? undefined : new SimulatorError(401, result.code, result.message);
+  }
+
+  private async handleCall(req: IncomingMessage, res: ServerResponse, raw: Buffer, at: number): Promise<void> {
+    const action = header(req, 'x-zc-action') ?? '';
+    const requestId = newRequestId();
+    const record = (status: number, code?: string, fault?: SimulatorFault): void => {
+      this.callLog.push({ action, body: bodyForLog(raw), status, code, requestId, at, fault: fault?.kind });
+    };
+    const headerError = checkCallHeaders(action, req);
+    if (headerError !== undefined) {
+      record(headerError.status, headerError.code);
+      return sendError(res, headerError, requestId);
+    }
+    const fault = this.faults.take(action);
+    if (fault !== undefined && fault.kind !== 'latency') return this.serveFault(fault, req, res, raw, requestId, record);
+    if (fault !== undefined && !(await this.delay(fault.ms))) return;
+    const outcome = this.execute(action, raw, requestId);
+    record(outcome.status, outcome.code, fault);
+    sendJson(res, outcome.status, outcome.payload);
+  }
+
+  private serveFault(
+    fault: Exclude<SimulatorFault, { kind: 'latency' }>,
+    req: IncomingMessage,
+    res: ServerResponse,
+    raw: Buffer,
+    requestId: string,
+    record: (status: number, code?: string, fault?: SimulatorFault) => void,
+  ): void {
+    switch (fault.kind) {
+      case 'error':
+        record(fault.status, fault.code, fault);
+        return sendJson(res, fault.status, errorPayload(requestId, fault.code, fault.message ?? `Injected fault: ${fault.code}`));
+      case 'malformed':
+        record(fault.status ?? 200, undefined, fault);
+        return sendText(res, fault.status ?? 200, 'application/json', fault.body ?? truncatedJson(requestId));
+      case 'html':
+        record(fault.status ?? 502, undefined, fault);
+        return sendText(res, fault.status ?? 502, 'text/html', proxyErrorPage(fault.status ?? 502));
+      case 'empty':
+        record(fault.status ?? 200, undefined, fault);
+        return sendText(res, fault.status ?? 200, 'application/json', '');
+      case 'challenge':
+        record(403, undefined, fault);
+        return sendText(res, 403, 'text/html; charset=UTF-8', CHALLENGE_PAGE, { 'cf-mitigated': 'challenge' });
+      case 'reset':
+        // The ambiguous failure: the change happened, the client never hears of it.
+        if (fault.afterApply === true) this.execute(req.headers['x-zc-action'] as string, raw, requestId);
+        record(0, undefined, fault);
+        req.socket.destroy();
+        return;
+    }
+  }
+
+  private execute(action: string, raw: Buffer, requestId: string): Outcome {
+    try {
+      const fields = ACTIONS[action](this.state, parseObject(raw));
+      return { status: 200, payload: successPayload(requestId, fields) };
+    } catch (error) {
+      const failure = error instanceof SimulatorError ? error : internalError(error);
+      return { status: failure.status, code: failure.code, payload: errorPayload(requestId, failure.code, failure.message) };
+    }
+  }
+
+  // Resolves false when close() cancels the wait, so the caller leaves the (destroyed) socket alone.
+  private delay(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.delays.delete(timer);
+        resolve(true);
+      }, ms);
+      this.delays.set(timer, resolve);
+    });
+  }
+
+  private cancelDelays(): void {
+    for (const [timer, resolve] of this.delays) {
+      clearTimeout(timer);
+      resolve(false);
+    }
+    this.delays.clear();
+  }
+}
+
+function resolveOptions(options: SimulatorOptions): ResolvedOptions {
+  const accessKeyId = options.accessKeyId ?? SIMULATOR_DEFAULT_CREDENTIALS.accessKeyId;
+  const accessKeyPassword = options.accessKeyPassword ?? SIMULATOR_DEFAULT_CREDENTIALS.accessKeyPassword;
+  if (accessKeyId === '' || /[\s,=]/.test(accessKeyId)) throw new RangeError('accessKeyId must be non-empty, without spaces, commas or =');
+  if (accessKeyPassword === '') throw new RangeError('accessKeyPassword must be non-empty');
+  const imageReadyDelayMs = options.imageReadyDelayMs ?? 15_000;
+  if (!Number.isFinite(imageReadyDelayMs) || imageReadyDelayMs < 0) throw new RangeError('imageReadyDelayMs must be a non-negative number');
+  const maxClockSkewSeconds = options.maxClockSkewSeconds ?? 300;
+  if (!Number.isFinite(maxClockSkewSeconds) || maxClockSkewSeconds < 0) throw new RangeError('maxClockSkewSeconds must be a non-negative number');
+  return { credentials: { accessKeyId, accessKeyPassword }, imageReadyDelayMs, maxClockSkewSeconds, now: options.now ?? Date.now };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+// The signature always covers `content-type:application/json`, so any other value (even with a
+// charset) could not have been signed the way the SDKs sign.
+function checkContentType(req: IncomingMessage): SimulatorError | undefined {
+  const contentType = header(req, 'content-type');
+  if (contentType === ZC2_CONTENT_TYPE) return undefined;
+  return badRequest(ZC_ERROR.parameterValue, `Content-Type must be exactly ${ZC2_CONTENT_TYPE}, got ${contentType ?? 'none'}`);
+}
+
+function checkCallHeaders(action: string, req: IncomingMessage): SimulatorError | undefined {
+  const service = header(req, 'x-zc-service');
+  const version = header(req, 'x-zc-version');
+  if (service === undefined) return badRequest(ZC_ERROR.missingParameter, 'x-zc-service header is required');
+  if (service !== SERVICE) return badRequest(ZC_ERROR.parameterValue, `x-zc-service must be ${SERVICE}`);
+  if (version === undefined) return badRequest(ZC_ERROR.missingParameter, 'x-zc-version header is required');
+  if (version !== VERSION) return badRequest(ZC_ERROR.parameterValue, `x-zc-version must be ${VERSION}`);
+  if (action === '') return badRequest(ZC_ERROR.missingParameter, 'x-zc-action header is required');
+  if (!isKnownAction(action)) return badRequest(ZC_ERROR.invalidAction, `Action ${action} is not supported by the simulator`);
+  return undefined;
+}
+
+function parseObject(raw: Buffer): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw.toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw badRequest(ZC_ERROR.parameterType, 'The request body must be a JSON object');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function bodyForLog(raw: Buffer): unknown {
+  const text = raw.toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function internalError(error: unknown): SimulatorError {
+  const detail = error instanceof Error ? error.message : String(error);
+  return new SimulatorError(500, ZC_ERROR.internalError, `Simulator failure: ${detail}`);
+}
+
+// Resolves undefined when the body is over the limit, so the caller answers 413.
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size <= MAX_BODY_BYTES ? Buffer.concat(chunks) : undefined));
+    req.on('error', reject);
+  });
+}
+
+function rejectTooLarge(res: ServerResponse): void {
+  res.setHeader('connection', 'close');
+  sendError(res, new SimulatorError(413, ZC_ERROR.parameterExceedLength, `The request body exceeds ${MAX_BODY_BYTES} bytes`));
+}
+
+// A wildcard bind is reachable on loopback; IPv6 literals need brackets in a URL.
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
