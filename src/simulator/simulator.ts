@@ -69,6 +69,14 @@ interface ResolvedOptions {
   readonly now: () => number;
 }
 
+/** One verified call on its way through the simulator. */
+interface CallContext {
+  readonly action: string;
+  readonly raw: Buffer;
+  readonly requestId: string;
+  readonly at: number;
+}
+
 /** The outcome of running an action: what to answer and what to record. */
 interface Outcome {
   readonly status: number;
@@ -111,11 +119,13 @@ export class ZenlayerSimulator {
     server.on('connection', (socket) => this.track(socket));
     this.server = server;
     return new Promise((resolve, reject) => {
-      server.once('error', (error) => {
+      const onError = (error: Error): void => {
         this.server = undefined;
         reject(error);
-      });
+      };
+      server.once('error', onError);
       server.listen(port, host, () => {
+        server.off('error', onError);
         this.baseUrl = `http://${urlHost(host)}:${(server.address() as AddressInfo).port}`;
         resolve(this.baseUrl);
       });
@@ -252,57 +262,56 @@ export class ZenlayerSimulator {
 
   private async handleCall(req: IncomingMessage, res: ServerResponse, raw: Buffer, at: number): Promise<void> {
     const action = header(req, 'x-zc-action') ?? '';
-    const requestId = newRequestId();
-    const record = (status: number, code?: string, fault?: SimulatorFault): void => {
-      this.callLog.push({ action, body: bodyForLog(raw), status, code, requestId, at, fault: fault?.kind });
-    };
+    const call: CallContext = { action, raw, requestId: newRequestId(), at };
     const headerError = checkCallHeaders(action, req);
     if (headerError !== undefined) {
-      record(headerError.status, headerError.code);
-      return sendError(res, headerError, requestId);
+      this.record(call, headerError.status, headerError.code);
+      return sendError(res, headerError, call.requestId);
     }
     const fault = this.faults.take(action);
-    if (fault !== undefined && fault.kind !== 'latency') return this.serveFault(fault, req, res, raw, requestId, record);
+    if (fault !== undefined && fault.kind !== 'latency') return this.serveFault(fault, call, req, res);
     if (fault !== undefined && !(await this.delay(fault.ms))) return;
-    const outcome = this.execute(action, raw, requestId);
-    record(outcome.status, outcome.code, fault);
+    const outcome = this.execute(call);
+    this.record(call, outcome.status, outcome.code, fault);
     sendJson(res, outcome.status, outcome.payload);
   }
 
-  private serveFault(
-    fault: Exclude<SimulatorFault, { kind: 'latency' }>,
-    req: IncomingMessage,
-    res: ServerResponse,
-    raw: Buffer,
-    requestId: string,
-    record: (status: number, code?: string, fault?: SimulatorFault) => void,
-  ): void {
+  private serveFault(fault: Exclude<SimulatorFault, { kind: 'latency' }>, call: CallContext, req: IncomingMessage, res: ServerResponse): void {
     switch (fault.kind) {
       case 'error':
-        record(fault.status, fault.code, fault);
-        return sendJson(res, fault.status, errorPayload(requestId, fault.code, fault.message ?? `Injected fault: ${fault.code}`));
+        this.record(call, fault.status, fault.code, fault);
+        return sendJson(res, fault.status, errorPayload(call.requestId, fault.code, fault.message ?? `Injected fault: ${fault.code}`));
       case 'malformed':
-        record(fault.status ?? 200, undefined, fault);
-        return sendText(res, fault.status ?? 200, 'application/json', fault.body ?? truncatedJson(requestId));
+        this.record(call, fault.status ?? 200, undefined, fault);
+        return sendText(res, fault.status ?? 200, 'application/json', fault.body ?? truncatedJson(call.requestId));
       case 'html':
-        record(fault.status ?? 502, undefined, fault);
+        this.record(call, fault.status ?? 502, undefined, fault);
         return sendText(res, fault.status ?? 502, 'text/html', proxyErrorPage(fault.status ?? 502));
       case 'empty':
-        record(fault.status ?? 200, undefined, fault);
+        this.record(call, fault.status ?? 200, undefined, fault);
         return sendText(res, fault.status ?? 200, 'application/json', '');
       case 'challenge':
-        record(403, undefined, fault);
+        this.record(call, 403, undefined, fault);
         return sendText(res, 403, 'text/html; charset=UTF-8', CHALLENGE_PAGE, { 'cf-mitigated': 'challenge' });
-      case 'reset':
-        // The ambiguous failure: the change happened, the client never hears of it.
-        if (fault.afterApply === true) this.execute(req.headers['x-zc-action'] as string, raw, requestId);
-        record(0, undefined, fault);
+      case 'reset': {
+        // The ambiguous failure: with afterApply the change happens, but the client never hears of it.
+        const applied = fault.afterApply === true ? this.execute(call) : undefined;
+        this.record(call, 0, applied?.code, fault);
         req.socket.destroy();
         return;
+      }
     }
   }
 
-  private execute(action: string, raw: Buffer, requestId: string): Outcome {
+  private record(call: CallContext, status: number, code?: string, fault?: SimulatorFault): void {
+    const { action, requestId, at } = call;
+    const entry: SimulatorCall = { action, body: bodyForLog(call.raw), status, requestId, at };
+    if (code !== undefined) entry.code = code;
+    if (fault !== undefined) entry.fault = fault.kind;
+    this.callLog.push(entry);
+  }
+
+  private execute({ action, raw, requestId }: CallContext): Outcome {
     try {
       const fields = ACTIONS[action](this.state, parseObject(raw));
       return { status: 200, payload: successPayload(requestId, fields) };

@@ -1,0 +1,62 @@
+import { loadConfig } from '../../src/config';
+import { RunningGateway, startGateway } from '../../src/gateway';
+import { SIMULATOR_DEFAULT_CREDENTIALS, ZenlayerSimulator } from '../../src/simulator';
+
+export interface GraphqlAnswer<T = any> {
+  status: number;
+  headers: Headers;
+  body: { data?: T | null; errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, any> }> };
+}
+
+/** A simulator and a gateway on loopback ports, wired as a deployment would wire them. */
+export interface Harness {
+  simulator: ZenlayerSimulator;
+  gateway: RunningGateway;
+  graphql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphqlAnswer<T>>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(env: NodeJS.ProcessEnv = {}, simulatorOptions = { imageReadyDelayMs: 300 }): Promise<Harness> {
+  const simulator = new ZenlayerSimulator(simulatorOptions);
+  const upstreamUrl = await simulator.listen(0, '127.0.0.1');
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    ZENLAYER_BASE_URL: upstreamUrl,
+    ZENLAYER_ACCESS_KEY_ID: SIMULATOR_DEFAULT_CREDENTIALS.accessKeyId,
+    ZENLAYER_ACCESS_KEY_PASSWORD: SIMULATOR_DEFAULT_CREDENTIALS.accessKeyPassword,
+    ZENLAYER_TIMEOUT_MS: '1500',
+    ...env,
+  });
+  const gateway = await startGateway(config);
+  return {
+    simulator,
+    gateway,
+    async graphql(query, variables, headers = {}) {
+      const response = await fetch(`${gateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, headers: response.headers, body: (await response.json()) as GraphqlAnswer['body'] };
+    },
+    async close() {
+      await gateway.close();
+      await simulator.close();
+    },
+  };
+}
+
+/** Polls until `check` passes or the time is up; bounded in count and time. */
+export async function eventually(check: () => Promise<void>, timeoutMs = 5000, everyMs = 100): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  }
+}
