@@ -5,6 +5,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import type { Request } from 'express';
 import { LoggerModule } from 'nestjs-pino';
 import type { GraphqlContext } from './common/graphql-context';
+import { GatewayLogger } from './common/gateway-logger';
 import { formatGraphqlError } from './common/graphql-errors';
 import { gatewayValidationPipe } from './common/validation/validation.pipe';
 import { ConfigModule, GATEWAY_CONFIG, GatewayConfig } from './config';
@@ -31,6 +32,13 @@ export class AppModule {
           pinoHttp: {
             level: config.logLevel,
             genReqId: (req) => (req as Request & { id: string }).id,
+            // Lines logged while serving a request carry its id, not the whole request again.
+            quietReqLogger: true,
+            customAttributeKeys: { reqId: 'requestId' },
+            serializers: {
+              req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+              res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+            },
             redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'], censor: '[redacted]' },
             customProps: (req) => ({ operationName: (req as Request).body?.operationName }),
           },
@@ -57,7 +65,7 @@ export class AppModule {
         }),
       ],
       controllers: [HealthController],
-      providers: [{ provide: APP_PIPE, useFactory: gatewayValidationPipe }],
+      providers: [{ provide: APP_PIPE, useFactory: gatewayValidationPipe }, GatewayLogger],
     };
   }
 }

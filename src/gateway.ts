@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { GatewayLogger } from './common/gateway-logger';
 import { requestContextMiddleware } from './common/request-context';
 import type { GatewayConfig } from './config';
 import { ZenlayerSimulator } from './simulator';
@@ -31,7 +31,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   }
 
   const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true });
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(GatewayLogger));
+  app.getHttpAdapter().getInstance().disable('x-powered-by');
   app.use(requestContextMiddleware);
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);

@@ -1,0 +1,453 @@
+import { ZenlayerSimulator } from './simulator';
+import { callSimulator, RawResponse } from './testing';
+
+const READY_MS = 50;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('Zenlayer simulator actions', () => {
+  const sim = new ZenlayerSimulator({ imageReadyDelayMs: READY_MS });
+  let url: string;
+  const call = (action: string, params: unknown = {}) => callSimulator(url, action, params);
+  const expectOk = (res: RawResponse) => {
+    expect({ status: res.status, code: res.body?.code }).toEqual({ status: 200, code: undefined });
+    return res.body.response;
+  };
+  const expectError = (res: RawResponse, status: number, code: string) => {
+    expect({ status: res.status, code: res.body?.code }).toEqual({ status, code });
+    return res.body.message as string;
+  };
+  const image = async (imageId: string) => expectOk(await call('DescribeImage', { imageId }));
+  const quota = async (zoneId: string) => expectOk(await call('DescribeImageQuota', { zoneIds: [zoneId] })).images[0];
+
+  beforeAll(async () => {
+    url = await sim.listen();
+  });
+  afterAll(() => sim.close());
+  beforeEach(() => sim.reset());
+
+  describe('DescribeImageQuota', () => {
+    it('lists every zone with the seeded counts when zoneIds is absent', async () => {
+      expect(expectOk(await call('DescribeImageQuota')).images).toEqual([
+        { zoneId: 'FRA-A', count: 2, maxCount: 5 },
+        { zoneId: 'HKG-A', count: 3, maxCount: 5 },
+        { zoneId: 'LAX-A', count: 0, maxCount: 5 },
+        { zoneId: 'SIN-E', count: 0, maxCount: 5 },
+        { zoneId: 'TYO-A', count: 0, maxCount: 5 },
+      ]);
+    });
+
+    it('answers in the order asked, without duplicates', async () => {
+      const { images } = expectOk(await call('DescribeImageQuota', { zoneIds: ['TYO-A', 'FRA-A', 'TYO-A'] }));
+      expect(images.map((q: { zoneId: string }) => q.zoneId)).toEqual(['TYO-A', 'FRA-A']);
+    });
+
+    it('reads an empty zoneIds list as all zones', async () => {
+      expect(expectOk(await call('DescribeImageQuota', { zoneIds: [] })).images).toHaveLength(5);
+    });
+
+    it('reflects setQuota', async () => {
+      sim.setQuota('TYO-A', 12);
+      expect(await quota('TYO-A')).toEqual({ zoneId: 'TYO-A', count: 0, maxCount: 12 });
+    });
+
+    it('answers an unknown zone with 404 INVALID_ZONE_NOT_FOUND', async () => {
+      expect(expectError(await call('DescribeImageQuota', { zoneIds: ['FRA-A', 'MARS-1'] }), 404, 'INVALID_ZONE_NOT_FOUND')).toContain('MARS-1');
+    });
+
+    it.each([['FRA-A'], [[1]], [{ 0: 'FRA-A' }]])('answers zoneIds=%p with 400 INVALID_PARAMETER_TYPE', async (zoneIds) => {
+      expect(expectError(await call('DescribeImageQuota', { zoneIds }), 400, 'INVALID_PARAMETER_TYPE')).toContain('zoneIds');
+    });
+  });
+
+  describe('DescribeZones', () => {
+    it('lists every zone with the ZoneInfo fields', async () => {
+      const { zoneSet } = expectOk(await call('DescribeZones'));
+      expect(zoneSet.map((z: { zoneId: string; zoneName: string }) => [z.zoneId, z.zoneName])).toEqual([
+        ['FRA-A', 'Frankfurt A'],
+        ['HKG-A', 'Hong Kong A'],
+        ['LAX-A', 'Los Angeles A'],
+        ['SIN-E', 'Singapore E'],
+        ['TYO-A', 'Tokyo A'],
+      ]);
+      for (const zone of zoneSet) {
+        expect(zone).toEqual({
+          zoneId: expect.any(String),
+          zoneName: expect.any(String),
+          supportSecurityGroup: true,
+          supportNetworkType: expect.arrayContaining(['PRIMARY']),
+          supportIpv6: expect.any(Boolean),
+          supportCpuPassThrough: expect.any(Boolean),
+        });
+      }
+    });
+
+    it('filters by zoneIds in the order asked', async () => {
+      const { zoneSet } = expectOk(await call('DescribeZones', { zoneIds: ['SIN-E', 'HKG-A'] }));
+      expect(zoneSet.map((z: { zoneId: string }) => z.zoneId)).toEqual(['SIN-E', 'HKG-A']);
+    });
+
+    it('answers an unknown zone with 404 INVALID_ZONE_NOT_FOUND', async () => {
+      expectError(await call('DescribeZones', { zoneIds: ['NOPE'] }), 404, 'INVALID_ZONE_NOT_FOUND');
+    });
+  });
+
+  describe('DescribeImages', () => {
+    const ids = (res: RawResponse) => expectOk(res).dataSet.map((i: { imageId: string }) => i.imageId);
+    const PUBLIC = ['img-ubuntu-2204', 'img-debian-12', 'img-centos-79', 'img-win-2022'];
+
+    it('lists public images first, then custom images by creation, with every ImageInfo field', async () => {
+      const { dataSet, totalCount } = expectOk(await call('DescribeImages'));
+      expect(totalCount).toBe(9);
+      expect(dataSet.map((i: { imageId: string }) => i.imageId)).toEqual([
+        ...PUBLIC,
+        'img-fra-web-01',
+        'img-fra-db-01',
+        'img-hkg-app-01',
+        'img-hkg-app-02',
+        'img-hkg-cache-01',
+      ]);
+      expect(dataSet[0]).toEqual({
+        imageId: 'img-ubuntu-2204',
+        imageName: 'Ubuntu-22.04',
+        imageType: 'PUBLIC_IMAGE',
+        imageSize: '20',
+        imageDescription: expect.any(String),
+        imageVersion: '22.04',
+        imageStatus: 'AVAILABLE',
+        category: 'Ubuntu',
+        osType: 'Linux',
+      });
+      expect(dataSet.find((i: { imageId: string }) => i.imageId === 'img-win-2022')).toMatchObject({ category: 'Windows', osType: 'Windows', imageSize: '40' });
+    });
+
+    it('lists new images last', async () => {
+      const { imageId } = expectOk(await call('CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'tyo-1' }));
+      expect(ids(await call('DescribeImages')).at(-1)).toBe(imageId);
+    });
+
+    it('matches custom images of the zone plus every public image for zoneId', async () => {
+      expect(ids(await call('DescribeImages', { zoneId: 'FRA-A' }))).toEqual([...PUBLIC, 'img-fra-web-01', 'img-fra-db-01']);
+      expect(ids(await call('DescribeImages', { zoneId: 'TYO-A' }))).toEqual(PUBLIC);
+    });
+
+    it('answers an unknown zoneId with 404 INVALID_ZONE_NOT_FOUND', async () => {
+      expectError(await call('DescribeImages', { zoneId: 'NOPE' }), 404, 'INVALID_ZONE_NOT_FOUND');
+    });
+
+    it.each([
+      [{ imageIds: ['img-hkg-app-02', 'img-unknown', 'img-debian-12'] }, ['img-debian-12', 'img-hkg-app-02']],
+      [{ imageIds: ['img-unknown'] }, []],
+      [{ imageName: 'fra-db-01' }, ['img-fra-db-01']],
+      [{ imageName: 'fra-db' }, []],
+      [{ imageName: 'hkg-缓存-01' }, ['img-hkg-cache-01']],
+      [{ category: 'CentOS' }, ['img-centos-79', 'img-hkg-app-01', 'img-hkg-app-02', 'img-hkg-cache-01']],
+      [{ osType: 'Windows' }, ['img-win-2022']],
+      [{ imageType: 'PUBLIC_IMAGE' }, PUBLIC],
+      [{ imageType: 'CUSTOM_IMAGE', zoneId: 'FRA-A' }, ['img-fra-web-01', 'img-fra-db-01']],
+      [{ imageStatus: 'CREATING' }, []],
+      [{ zoneId: 'HKG-A', category: 'Ubuntu' }, ['img-ubuntu-2204']],
+    ])('filters by %p', async (filter, expected) => {
+      const res = await call('DescribeImages', filter);
+      expect(ids(res)).toEqual(expected);
+      expect(res.body.response.totalCount).toBe(expected.length);
+    });
+
+    it('filters by imageStatus as images change', async () => {
+      const { imageId } = expectOk(await call('CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'tyo-1' }));
+      expect(ids(await call('DescribeImages', { imageStatus: 'CREATING' }))).toEqual([imageId]);
+      sim.setImageStatus('img-fra-db-01', 'UNAVAILABLE');
+      expect(ids(await call('DescribeImages', { imageStatus: 'UNAVAILABLE' }))).toEqual(['img-fra-db-01']);
+    });
+
+    it('pages with pageNum and pageSize, totalCount counting every match', async () => {
+      const page2 = expectOk(await call('DescribeImages', { pageNum: 2, pageSize: 4 }));
+      expect(page2.dataSet.map((i: { imageId: string }) => i.imageId)).toEqual(['img-fra-web-01', 'img-fra-db-01', 'img-hkg-app-01', 'img-hkg-app-02']);
+      expect(page2.totalCount).toBe(9);
+      expect(expectOk(await call('DescribeImages', { pageNum: 3, pageSize: 4 })).dataSet).toHaveLength(1);
+      expect(expectOk(await call('DescribeImages', { pageNum: 9, pageSize: 4 }))).toMatchObject({ dataSet: [], totalCount: 9 });
+      expect(expectOk(await call('DescribeImages', { pageSize: 1000 })).dataSet).toHaveLength(9);
+      expect(expectOk(await call('DescribeImages', { pageNum: null, pageSize: null })).dataSet).toHaveLength(9);
+    });
+
+    it.each([
+      [{ pageSize: 0 }, 'INVALID_PARAMETER_LESS_MINIMUM', 'pageSize'],
+      [{ pageSize: 1001 }, 'INVALID_PARAMETER_EXCEED_MAXIMUM', 'pageSize'],
+      [{ pageNum: 0 }, 'INVALID_PARAMETER_LESS_MINIMUM', 'pageNum'],
+      [{ pageNum: -3 }, 'INVALID_PARAMETER_LESS_MINIMUM', 'pageNum'],
+      [{ pageSize: '20' }, 'INVALID_PARAMETER_TYPE', 'pageSize'],
+      [{ pageNum: 1.5 }, 'INVALID_PARAMETER_TYPE', 'pageNum'],
+      [{ imageType: 'SHARED_IMAGE' }, 'INVALID_PARAMETER_VALUE', 'imageType'],
+      [{ imageStatus: 'available' }, 'INVALID_PARAMETER_VALUE', 'imageStatus'],
+      [{ imageIds: 'img-debian-12' }, 'INVALID_PARAMETER_TYPE', 'imageIds'],
+      [{ imageName: 5 }, 'INVALID_PARAMETER_TYPE', 'imageName'],
+      [{ zoneId: ['FRA-A'] }, 'INVALID_PARAMETER_TYPE', 'zoneId'],
+      [{ category: true }, 'INVALID_PARAMETER_TYPE', 'category'],
+      [{ osType: {} }, 'INVALID_PARAMETER_TYPE', 'osType'],
+    ])('answers %p with 400 %s naming %s', async (params, code, name) => {
+      expect(expectError(await call('DescribeImages', params), 400, code)).toContain(name);
+    });
+  });
+
+  describe('DescribeImage', () => {
+    it('answers the ImageInfo fields at the top level of response', async () => {
+      const res = await call('DescribeImage', { imageId: 'img-hkg-cache-01' });
+      expect(res.body.response).toEqual({
+        requestId: res.body.requestId,
+        imageId: 'img-hkg-cache-01',
+        imageName: 'hkg-缓存-01',
+        imageType: 'CUSTOM_IMAGE',
+        imageSize: '60',
+        imageDescription: 'Redis cache node',
+        imageVersion: '7.9',
+        imageStatus: 'AVAILABLE',
+        category: 'CentOS',
+        osType: 'Linux',
+      });
+    });
+
+    it('answers an unknown id with 404 INVALID_IMAGE_NOT_FOUND', async () => {
+      expectError(await call('DescribeImage', { imageId: 'img-000000000000' }), 404, 'INVALID_IMAGE_NOT_FOUND');
+    });
+
+    it('requires imageId', async () => {
+      expect(expectError(await call('DescribeImage', {}), 400, 'MISSING_PARAMETER')).toContain('imageId');
+      expectError(await call('DescribeImage', { imageId: 7 }), 400, 'INVALID_PARAMETER_TYPE');
+    });
+  });
+
+  describe('CreateImage', () => {
+    it('creates a CREATING custom image sized like the system disk, AVAILABLE after the delay', async () => {
+      const { imageId } = expectOk(await call('CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'tyo-golden', imageDescription: 'base' }));
+      expect(imageId).toMatch(/^img-[0-9a-f]{12}$/);
+      expect(await image(imageId)).toMatchObject({
+        imageId,
+        imageName: 'tyo-golden',
+        imageType: 'CUSTOM_IMAGE',
+        imageSize: '50',
+        imageDescription: 'base',
+        imageVersion: '12',
+        imageStatus: 'CREATING',
+        category: 'Debian',
+        osType: 'Linux',
+      });
+      await sleep(READY_MS * 3);
+      expect((await image(imageId)).imageStatus).toBe('AVAILABLE');
+    });
+
+    it('counts the image against the instance zone quota', async () => {
+      expectOk(await call('CreateImage', { instanceId: 'ins-hkg-stopped', imageName: 'hkg-4' }));
+      expect(await quota('HKG-A')).toEqual({ zoneId: 'HKG-A', count: 4, maxCount: 5 });
+    });
+
+    it('leaves the description out when none is given', async () => {
+      const { imageId } = expectOk(await call('CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'tyo-1' }));
+      expect(await image(imageId)).not.toHaveProperty('imageDescription');
+    });
+
+    it.each([
+      ['镜像'.repeat(12), 'twenty-four Chinese characters'],
+      ['a', 'one letter'],
+      ['Web_Server-2024', 'letters, digits, - and _'],
+    ])('accepts the name %p (%s)', async (imageName) => {
+      expectOk(await call('CreateImage', { instanceId: 'ins-tyo-stopped', imageName }));
+    });
+
+    it.each([
+      [{ imageName: 'x' }, 'MISSING_PARAMETER', 'instanceId'],
+      [{ instanceId: 'ins-tyo-stopped' }, 'MISSING_PARAMETER', 'imageName'],
+      [{ instanceId: 'ins-tyo-stopped', imageName: null }, 'MISSING_PARAMETER', 'imageName'],
+      [{ instanceId: 42, imageName: 'x' }, 'INVALID_PARAMETER_TYPE', 'instanceId'],
+      [{ instanceId: 'ins-tyo-stopped', imageName: 7 }, 'INVALID_PARAMETER_TYPE', 'imageName'],
+      [{ instanceId: 'ins-tyo-stopped', imageName: '' }, 'INVALID_PARAMETER_LESS_LENGTH', 'imageName'],
+      [{ instanceId: 'ins-tyo-stopped', imageName: 'a'.repeat(25) }, 'INVALID_PARAMETER_EXCEED_LENGTH', 'imageName'],
+      [{ instanceId: 'ins-tyo-stopped', imageName: '镜'.repeat(25) }, 'INVALID_PARAMETER_EXCEED_LENGTH', 'imageName'],
+      [{ instanceId: 'ins-tyo-stopped', imageName: 'web server' }, 'INVALID_PARAMETER_PATTERN_ERROR', 'imageName'],
+      [{ instanceId: 'ins-tyo-stopped', imageName: 'web.01' }, 'INVALID_PARAMETER_PATTERN_ERROR', 'imageName'],
+      [{ instanceId: 'ins-tyo-stopped', imageName: 'café' }, 'INVALID_PARAMETER_PATTERN_ERROR', 'imageName'],
+      [{ instanceId: 'ins-tyo-stopped', imageName: 'web-😀' }, 'INVALID_PARAMETER_PATTERN_ERROR', 'imageName'],
+      [{ instanceId: 'ins-tyo-stopped', imageName: 'x', imageDescription: 'd'.repeat(256) }, 'INVALID_PARAMETER_EXCEED_LENGTH', 'imageDescription'],
+      [{ instanceId: 'ins-tyo-stopped', imageName: 'x', imageDescription: 3 }, 'INVALID_PARAMETER_TYPE', 'imageDescription'],
+      [{ instanceId: 'ins-nope', imageName: 'bad name' }, 'INVALID_PARAMETER_PATTERN_ERROR', 'imageName'],
+    ])('answers %p with 400 %s naming %s', async (params, code, name) => {
+      expect(expectError(await call('CreateImage', params), 400, code)).toContain(name);
+      expect(await quota('TYO-A')).toMatchObject({ count: 0 });
+    });
+
+    it('names the rule in the image name message', async () => {
+      const message = expectError(await call('CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'a b' }), 400, 'INVALID_PARAMETER_PATTERN_ERROR');
+      expect(message).toBe('imageName must be 1 to 24 characters of Chinese characters, letters, digits, - or _');
+    });
+
+    it('accepts a 255-character description', async () => {
+      expectOk(await call('CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'x', imageDescription: '描'.repeat(255) }));
+    });
+
+    it('answers an unknown instance with 404 INVALID_INSTANCE_NOT_FOUND', async () => {
+      expectError(await call('CreateImage', { instanceId: 'ins-nope', imageName: 'x' }), 404, 'INVALID_INSTANCE_NOT_FOUND');
+    });
+
+    it.each([['ins-sin-stopped'], ['ins-lax-stopped']])('refuses %s: the zone does not support it', async (instanceId) => {
+      expectError(await call('CreateImage', { instanceId, imageName: 'x' }), 400, 'UNSUPPORTED_OPERATION_ZONE_NOT_SUPPORT');
+    });
+
+    it('checks zone support before the instance state', async () => {
+      sim.setInstanceStatus('ins-sin-stopped', 'RUNNING');
+      expectError(await call('CreateImage', { instanceId: 'ins-sin-stopped', imageName: 'x' }), 400, 'UNSUPPORTED_OPERATION_ZONE_NOT_SUPPORT');
+    });
+
+    it('refuses a running instance, and accepts it once stopped', async () => {
+      expectError(await call('CreateImage', { instanceId: 'ins-fra-running', imageName: 'x' }), 400, 'UNSUPPORTED_OPERATION_INSTANCE_STATE_STARTING');
+      sim.setInstanceStatus('ins-fra-running', 'STOPPED');
+      expectOk(await call('CreateImage', { instanceId: 'ins-fra-running', imageName: 'x' }));
+      sim.setInstanceStatus('ins-tyo-stopped', 'RUNNING');
+      expectError(await call('CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'x' }), 400, 'UNSUPPORTED_OPERATION_INSTANCE_STATE_STARTING');
+    });
+
+    it('refuses a second image of a disk still being imaged, until the first is AVAILABLE', async () => {
+      expectOk(await call('CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'first' }));
+      expectError(await call('CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'second' }), 400, 'UNSUPPORTED_OPERATION_DISK_MAKING_IMAGE');
+      await sleep(READY_MS * 3);
+      expectOk(await call('CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'second' }));
+    });
+
+    it('checks the disk before the quota', async () => {
+      sim.setQuota('TYO-A', 1);
+      expectOk(await call('CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'first' }));
+      expectError(await call('CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'second' }), 400, 'UNSUPPORTED_OPERATION_DISK_MAKING_IMAGE');
+    });
+
+    it('refuses a zone at its quota with LIMIT_EXCEEDED_IMAGE_QUOTA, counting CREATING images too', async () => {
+      sim.setQuota('FRA-A', 3);
+      expectOk(await call('CreateImage', { instanceId: 'ins-fra-stopped', imageName: 'third' }));
+      sim.setInstanceStatus('ins-fra-running', 'STOPPED');
+      expectError(await call('CreateImage', { instanceId: 'ins-fra-running', imageName: 'fourth' }), 400, 'LIMIT_EXCEEDED_IMAGE_QUOTA');
+      expect(await quota('FRA-A')).toEqual({ zoneId: 'FRA-A', count: 3, maxCount: 3 });
+    });
+
+    it('fills the default quota of 5', async () => {
+      sim.setInstanceStatus('ins-fra-running', 'STOPPED');
+      expectOk(await call('CreateImage', { instanceId: 'ins-fra-stopped', imageName: 'three' }));
+      expectOk(await call('CreateImage', { instanceId: 'ins-fra-running', imageName: 'four' }));
+      await sleep(READY_MS * 3);
+      expectOk(await call('CreateImage', { instanceId: 'ins-fra-stopped', imageName: 'five' }));
+      await sleep(READY_MS * 3);
+      expectError(await call('CreateImage', { instanceId: 'ins-fra-stopped', imageName: 'six' }), 400, 'LIMIT_EXCEEDED_IMAGE_QUOTA');
+    });
+
+    it('frees quota when an image is deleted', async () => {
+      sim.setQuota('HKG-A', 3);
+      expectError(await call('CreateImage', { instanceId: 'ins-hkg-stopped', imageName: 'x' }), 400, 'LIMIT_EXCEEDED_IMAGE_QUOTA');
+      expectOk(await call('DeleteImages', { imageIds: ['img-hkg-app-01'] }));
+      expectOk(await call('CreateImage', { instanceId: 'ins-hkg-stopped', imageName: 'x' }));
+    });
+  });
+
+  describe('ModifyImagesAttributes', () => {
+    it('renames and re-describes every listed image, answering only requestId', async () => {
+      const res = await call('ModifyImagesAttributes', { imageIds: ['img-hkg-app-01', 'img-hkg-app-02'], imageName: 'app', imageDescription: '应用' });
+      expect(expectOk(res)).toEqual({ requestId: res.body.requestId });
+      for (const id of ['img-hkg-app-01', 'img-hkg-app-02']) expect(await image(id)).toMatchObject({ imageName: 'app', imageDescription: '应用' });
+    });
+
+    it('changes only what is given', async () => {
+      expectOk(await call('ModifyImagesAttributes', { imageIds: ['img-fra-db-01'], imageDescription: '' }));
+      expect(await image('img-fra-db-01')).toMatchObject({ imageName: 'fra-db-01', imageDescription: '' });
+      expectOk(await call('ModifyImagesAttributes', { imageIds: ['img-fra-db-01'] }));
+    });
+
+    it('modifies a CREATING image', async () => {
+      const { imageId } = expectOk(await call('CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'x' }));
+      expectOk(await call('ModifyImagesAttributes', { imageIds: [imageId], imageName: 'y' }));
+      expect((await image(imageId)).imageName).toBe('y');
+    });
+
+    it.each([
+      ['an unknown image', ['img-fra-web-01', 'img-nope']],
+      ['a public image', ['img-fra-web-01', 'img-debian-12']],
+    ])('answers %s with 404 INVALID_IMAGE_NOT_FOUND and changes nothing', async (_case, imageIds) => {
+      expect(expectError(await call('ModifyImagesAttributes', { imageIds, imageName: 'renamed' }), 404, 'INVALID_IMAGE_NOT_FOUND')).toContain(imageIds[1]);
+      expect((await image('img-fra-web-01')).imageName).toBe('fra-web-01');
+    });
+
+    it.each([
+      [{}, 'MISSING_PARAMETER', 'imageIds'],
+      [{ imageIds: [] }, 'MISSING_PARAMETER', 'imageIds'],
+      [{ imageIds: 'img-fra-web-01' }, 'INVALID_PARAMETER_TYPE', 'imageIds'],
+      [{ imageIds: ['img-fra-web-01'], imageName: '' }, 'INVALID_PARAMETER_LESS_LENGTH', 'imageName'],
+      [{ imageIds: ['img-fra-web-01'], imageName: 'n'.repeat(25) }, 'INVALID_PARAMETER_EXCEED_LENGTH', 'imageName'],
+      [{ imageIds: ['img-fra-web-01'], imageName: 'a/b' }, 'INVALID_PARAMETER_PATTERN_ERROR', 'imageName'],
+      [{ imageIds: ['img-fra-web-01'], imageDescription: 'd'.repeat(256) }, 'INVALID_PARAMETER_EXCEED_LENGTH', 'imageDescription'],
+      [{ imageIds: ['img-nope'], imageName: 'a b' }, 'INVALID_PARAMETER_PATTERN_ERROR', 'imageName'],
+    ])('answers %p with 400 %s naming %s', async (params, code, name) => {
+      expect(expectError(await call('ModifyImagesAttributes', params), 400, code)).toContain(name);
+    });
+  });
+
+  describe('DeleteImages', () => {
+    it('deletes every listed image and frees their quota', async () => {
+      const res = await call('DeleteImages', { imageIds: ['img-hkg-app-01', 'img-hkg-cache-01'] });
+      expect(expectOk(res)).toEqual({ requestId: res.body.requestId });
+      expectError(await call('DescribeImage', { imageId: 'img-hkg-app-01' }), 404, 'INVALID_IMAGE_NOT_FOUND');
+      expect(await quota('HKG-A')).toMatchObject({ count: 1 });
+    });
+
+    it.each([
+      ['an unknown image', ['img-fra-web-01', 'img-nope']],
+      ['a public image', ['img-fra-web-01', 'img-ubuntu-2204']],
+    ])('answers %s with 404 INVALID_IMAGE_NOT_FOUND and deletes nothing', async (_case, imageIds) => {
+      expectError(await call('DeleteImages', { imageIds }), 404, 'INVALID_IMAGE_NOT_FOUND');
+      expect(await quota('FRA-A')).toMatchObject({ count: 2 });
+    });
+
+    it('refuses a CREATING image with 400 INVALID_IMAGE_STATUS and deletes nothing, then deletes it once AVAILABLE', async () => {
+      const { imageId } = expectOk(await call('CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'x' }));
+      expectError(await call('DeleteImages', { imageIds: [imageId, 'img-fra-web-01'] }), 400, 'INVALID_IMAGE_STATUS');
+      expect((await image('img-fra-web-01')).imageStatus).toBe('AVAILABLE');
+      await sleep(READY_MS * 3);
+      expectOk(await call('DeleteImages', { imageIds: [imageId, 'img-fra-web-01'] }));
+    });
+
+    it('deletes an UNAVAILABLE image', async () => {
+      sim.setImageStatus('img-fra-db-01', 'UNAVAILABLE');
+      expectOk(await call('DeleteImages', { imageIds: ['img-fra-db-01'] }));
+    });
+
+    it.each([
+      [{}, 'MISSING_PARAMETER'],
+      [{ imageIds: [] }, 'MISSING_PARAMETER'],
+      [{ imageIds: [1] }, 'INVALID_PARAMETER_TYPE'],
+    ])('answers %p with 400 %s', async (params, code) => {
+      expectError(await call('DeleteImages', params), 400, code);
+    });
+  });
+
+  describe('test controls', () => {
+    it('reset restores the seed world', async () => {
+      expectOk(await call('DeleteImages', { imageIds: ['img-fra-web-01'] }));
+      sim.setQuota('FRA-A', 9);
+      sim.reset();
+      expect(await quota('FRA-A')).toEqual({ zoneId: 'FRA-A', count: 2, maxCount: 5 });
+    });
+
+    it('reset cancels pending image transitions of the old world', async () => {
+      const { imageId } = expectOk(await call('CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'x' }));
+      sim.reset();
+      expectError(await call('DescribeImage', { imageId }), 404, 'INVALID_IMAGE_NOT_FOUND');
+    });
+
+    it('a forced status is not overwritten by the pending transition', async () => {
+      const { imageId } = expectOk(await call('CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'x' }));
+      sim.setImageStatus(imageId, 'UNAVAILABLE');
+      await sleep(READY_MS * 3);
+      expect((await image(imageId)).imageStatus).toBe('UNAVAILABLE');
+    });
+
+    it('rejects unknown ids and bad quotas', () => {
+      expect(() => sim.setInstanceStatus('ins-nope', 'RUNNING')).toThrow(/ins-nope/);
+      expect(() => sim.setQuota('NOPE', 1)).toThrow(/NOPE/);
+      expect(() => sim.setQuota('FRA-A', -1)).toThrow(RangeError);
+      expect(() => sim.setQuota('FRA-A', 1.5)).toThrow(RangeError);
+      expect(() => sim.setImageStatus('img-nope', 'AVAILABLE')).toThrow(/img-nope/);
+    });
+  });
+});
