@@ -176,3 +176,22 @@ describe('GraphQL queries against the simulator', () => {
     });
   });
 });
+
+describe('a gateway whose AccessKey Zenlayer refuses', () => {
+  const wrongPassword = 'wrong-password-do-not-show';
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness({ ZENLAYER_ACCESS_KEY_PASSWORD: wrongPassword });
+  });
+  afterAll(() => h.close());
+
+  it('answers UPSTREAM_ERROR that points at the operator, and never shows the password', async () => {
+    const { body } = await h.graphql('{ zones { id } }');
+    expect(body.errors![0]).toMatchObject({
+      message: expect.stringMatching(/operator/),
+      extensions: { code: 'UPSTREAM_ERROR', upstream: { action: 'DescribeZones', code: 'AUTHFAILURE_SIGNATURE_FAILURE' } },
+    });
+    expect(JSON.stringify(body)).not.toContain(wrongPassword);
+  });
+});

@@ -10,15 +10,18 @@ export interface SimulatorEnv {
   readonly imageReadyDelayMs: number;
 }
 
-/** Every bad variable, one message each; empty when the environment is usable. */
+/** The settings, or one message per bad variable. */
 export type SimulatorEnvResult = { ok: true; env: SimulatorEnv } | { ok: false; problems: string[] };
 
 const DEFAULT_PORT = 8090;
 const DEFAULT_HOST = '127.0.0.1';
 const DEFAULT_IMAGE_READY_MS = 15_000;
 
+// A blank variable reads as unset, as in the gateway's own configuration.
+const isUnset = (value: string | undefined): value is undefined => value === undefined || value.trim() === '';
+
 function integerVar(value: string | undefined, fallback: number, name: string, max: number, problems: string[]): number {
-  if (value === undefined || value === '') return fallback;
+  if (isUnset(value)) return fallback;
   const parsed = /^[0-9]+$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isSafeInteger(parsed) || parsed > max) {
     problems.push(`${name} must be an integer from 0 to ${max} (got ${JSON.stringify(value)})`);
@@ -28,12 +31,15 @@ function integerVar(value: string | undefined, fallback: number, name: string, m
 }
 
 function textVar(value: string | undefined, fallback: string, name: string, pattern: RegExp, rule: string, problems: string[]): string {
-  if (value === undefined) return fallback;
+  if (isUnset(value)) return fallback;
   if (!pattern.test(value)) problems.push(`${name} ${rule}`);
   return value;
 }
 
-/** Reads `SIMULATOR_*` variables (defaults: port 8090, host 127.0.0.1, the development key pair, 15000 ms). */
+/**
+ * Reads `SIMULATOR_PORT` (8090), `SIMULATOR_HOST` (127.0.0.1), `SIMULATOR_ACCESS_KEY_ID` and
+ * `SIMULATOR_ACCESS_KEY_PASSWORD` (the development pair) and `SIMULATOR_IMAGE_READY_MS` (15000).
+ */
 export function readSimulatorEnv(vars: NodeJS.ProcessEnv): SimulatorEnvResult {
   const problems: string[] = [];
   const env: SimulatorEnv = {
@@ -44,17 +50,12 @@ export function readSimulatorEnv(vars: NodeJS.ProcessEnv): SimulatorEnvResult {
       SIMULATOR_DEFAULT_CREDENTIALS.accessKeyId,
       'SIMULATOR_ACCESS_KEY_ID',
       /^[^\s,=]+$/,
-      'must be non-empty, without spaces, commas or =',
+      'must not contain spaces, commas or =',
       problems,
     ),
-    accessKeyPassword: textVar(
-      vars.SIMULATOR_ACCESS_KEY_PASSWORD,
-      SIMULATOR_DEFAULT_CREDENTIALS.accessKeyPassword,
-      'SIMULATOR_ACCESS_KEY_PASSWORD',
-      /^.+$/s,
-      'must be non-empty',
-      problems,
-    ),
+    accessKeyPassword: isUnset(vars.SIMULATOR_ACCESS_KEY_PASSWORD)
+      ? SIMULATOR_DEFAULT_CREDENTIALS.accessKeyPassword
+      : vars.SIMULATOR_ACCESS_KEY_PASSWORD,
     imageReadyDelayMs: integerVar(vars.SIMULATOR_IMAGE_READY_MS, DEFAULT_IMAGE_READY_MS, 'SIMULATOR_IMAGE_READY_MS', 86_400_000, problems),
   };
   return problems.length === 0 ? { ok: true, env } : { ok: false, problems };
