@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { fromZenlayerError } from '../../common/upstream-error-mapping';
+import { fromZenlayerError } from './error-mapping';
 import type { RequestOf, ResponseOf, ZenlayerActionName } from './actions';
 import { CallOptions, ZenlayerClient, ZenlayerResult } from './zenlayer.client';
 import { ZenlayerError } from './zenlayer.error';

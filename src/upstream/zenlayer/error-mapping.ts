@@ -1,5 +1,5 @@
-import type { ZenlayerError } from '../upstream/zenlayer/zenlayer.error';
-import { ErrorCode, GatewayError } from './gateway-error';
+import { ErrorCode, GatewayError } from '../../common/gateway-error';
+import type { ZenlayerError } from './zenlayer.error';
 
 interface KnownCode {
   code: ErrorCode;

@@ -1,5 +1,5 @@
-import { ZenlayerError, ZenlayerErrorDetails } from '../upstream/zenlayer/zenlayer.error';
-import { fromZenlayerError } from './upstream-error-mapping';
+import { ZenlayerError, ZenlayerErrorDetails } from './zenlayer.error';
+import { fromZenlayerError } from './error-mapping';
 
 const apiError = (code: string, httpStatus = 400, extra: Partial<ZenlayerErrorDetails> = {}) =>
   new ZenlayerError({ action: 'CreateImage', kind: 'api', code, message: `upstream says ${code}`, httpStatus, requestId: 'T-1', sent: true, ...extra });
