@@ -125,4 +125,22 @@ export class EnvironmentVariables {
   @Min(0, { message: 'must be a whole number of milliseconds from 0 to 3600000' })
   @Max(3600000, { message: 'must be a whole number of milliseconds from 0 to 3600000' })
   SIMULATOR_IMAGE_READY_MS: number = 15000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of seconds from 0 (off) to 86400' })
+  @Min(0, { message: 'must be a whole number of seconds from 0 (off) to 86400' })
+  @Max(86400, { message: 'must be a whole number of seconds from 0 (off) to 86400' })
+  CACHE_TTL_ZONES_SECONDS: number = 300;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of seconds from 0 (off) to 86400' })
+  @Min(0, { message: 'must be a whole number of seconds from 0 (off) to 86400' })
+  @Max(86400, { message: 'must be a whole number of seconds from 0 (off) to 86400' })
+  CACHE_TTL_QUOTAS_SECONDS: number = 5;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of seconds from 0 (off) to 86400' })
+  @Min(0, { message: 'must be a whole number of seconds from 0 (off) to 86400' })
+  @Max(86400, { message: 'must be a whole number of seconds from 0 (off) to 86400' })
+  CACHE_TTL_IMAGES_SECONDS: number = 5;
 }

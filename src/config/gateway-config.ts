@@ -29,6 +29,8 @@ export interface GatewayConfig {
     apiKeys: ApiKeyClient[];
     jwt?: { secret?: string; jwksUri?: string; issuer?: string; audience?: string };
   };
+  /** Seconds each kind of upstream read is kept; 0 is off. */
+  cacheTtlSeconds: { zones: number; quotas: number; images: number };
   redisUrl?: string;
   corsOrigins: string[];
 }

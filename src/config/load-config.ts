@@ -74,6 +74,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
       imageReadyDelayMs: vars.SIMULATOR_IMAGE_READY_MS,
     },
     auth: { apiKeys, jwt },
+    cacheTtlSeconds: {
+      zones: vars.CACHE_TTL_ZONES_SECONDS,
+      quotas: vars.CACHE_TTL_QUOTAS_SECONDS,
+      images: vars.CACHE_TTL_IMAGES_SECONDS,
+    },
     redisUrl: vars.REDIS_URL,
     corsOrigins,
   };

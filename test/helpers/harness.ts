@@ -1,6 +1,7 @@
 import { loadConfig } from '../../src/config';
 import { RunningGateway, startGateway } from '../../src/gateway';
 import { SIMULATOR_DEFAULT_CREDENTIALS, ZenlayerSimulator } from '../../src/simulator';
+import { ReadCache } from '../../src/upstream/zenlayer';
 
 export interface GraphqlAnswer<T = any> {
   status: number;
@@ -13,6 +14,8 @@ export interface Harness {
   simulator: ZenlayerSimulator;
   gateway: RunningGateway;
   graphql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphqlAnswer<T>>;
+  /** The simulator back to its seed and the gateway's cache emptied, so tests do not depend on each other. */
+  reset(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -27,6 +30,10 @@ export async function startHarness(env: NodeJS.ProcessEnv = {}, simulatorOptions
     ZENLAYER_ACCESS_KEY_ID: SIMULATOR_DEFAULT_CREDENTIALS.accessKeyId,
     ZENLAYER_ACCESS_KEY_PASSWORD: SIMULATOR_DEFAULT_CREDENTIALS.accessKeyPassword,
     ZENLAYER_TIMEOUT_MS: '1500',
+    // Suites that change the simulator's state directly would otherwise read cached answers.
+    CACHE_TTL_ZONES_SECONDS: '0',
+    CACHE_TTL_QUOTAS_SECONDS: '0',
+    CACHE_TTL_IMAGES_SECONDS: '0',
     ...env,
   });
   const gateway = await startGateway(config);
@@ -40,6 +47,10 @@ export async function startHarness(env: NodeJS.ProcessEnv = {}, simulatorOptions
         body: JSON.stringify({ query, variables }),
       });
       return { status: response.status, headers: response.headers, body: (await response.json()) as GraphqlAnswer['body'] };
+    },
+    async reset() {
+      simulator.reset();
+      await gateway.app.get(ReadCache).invalidate(['DescribeZones', 'DescribeImageQuota', 'DescribeImages', 'DescribeImage']);
     },
     async close() {
       await gateway.close();

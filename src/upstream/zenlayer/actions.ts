@@ -24,23 +24,37 @@ export interface ActionSpec<Req, Res> {
   readonly __types?: { request: Req; response: Res };
 }
 
-const action = <Req, Res>(endpoint: ZenlayerEndpoint, kind: ActionKind): ActionSpec<Req, Res> => ({ endpoint, kind });
+const read = <Req, Res>(endpoint: ZenlayerEndpoint): ActionSpec<Req, Res> & { kind: 'read' } => ({ endpoint, kind: 'read' });
+const write = <Req, Res>(endpoint: ZenlayerEndpoint): ActionSpec<Req, Res> & { kind: 'write' } => ({ endpoint, kind: 'write' });
 
 /**
  * Every upstream action the gateway may call. A new action, service or API version is one row
  * here plus its wire types; the client needs no change.
  */
 export const ZENLAYER_ACTIONS = {
-  DescribeImageQuota: action<W.DescribeImageQuotaRequest, W.DescribeImageQuotaResponse>(VM_2023_03_13, 'read'),
-  DescribeImages: action<W.DescribeImagesRequest, W.DescribeImagesResponse>(VM_2023_03_13, 'read'),
-  DescribeImage: action<W.DescribeImageRequest, W.DescribeImageResponse>(VM_2023_03_13, 'read'),
-  DescribeZones: action<W.DescribeZonesRequest, W.DescribeZonesResponse>(VM_2023_03_13, 'read'),
-  CreateImage: action<W.CreateImageRequest, W.CreateImageResponse>(VM_2023_03_13, 'write'),
-  ModifyImagesAttributes: action<W.ModifyImagesAttributesRequest, W.ModifyImagesAttributesResponse>(VM_2023_03_13, 'write'),
-  DeleteImages: action<W.DeleteImagesRequest, W.DeleteImagesResponse>(VM_2023_03_13, 'write'),
+  DescribeImageQuota: read<W.DescribeImageQuotaRequest, W.DescribeImageQuotaResponse>(VM_2023_03_13),
+  DescribeImages: read<W.DescribeImagesRequest, W.DescribeImagesResponse>(VM_2023_03_13),
+  DescribeImage: read<W.DescribeImageRequest, W.DescribeImageResponse>(VM_2023_03_13),
+  DescribeZones: read<W.DescribeZonesRequest, W.DescribeZonesResponse>(VM_2023_03_13),
+  CreateImage: write<W.CreateImageRequest, W.CreateImageResponse>(VM_2023_03_13),
+  ModifyImagesAttributes: write<W.ModifyImagesAttributesRequest, W.ModifyImagesAttributesResponse>(VM_2023_03_13),
+  DeleteImages: write<W.DeleteImagesRequest, W.DeleteImagesResponse>(VM_2023_03_13),
 } as const;
 
 export type ZenlayerActionName = keyof typeof ZENLAYER_ACTIONS;
 type SpecOf<A extends ZenlayerActionName> = (typeof ZENLAYER_ACTIONS)[A];
 export type RequestOf<A extends ZenlayerActionName> = SpecOf<A> extends ActionSpec<infer Req, unknown> ? Req : never;
 export type ResponseOf<A extends ZenlayerActionName> = SpecOf<A> extends ActionSpec<unknown, infer Res> ? Res : never;
+
+export type ZenlayerReadAction = { [A in ZenlayerActionName]: (typeof ZENLAYER_ACTIONS)[A]['kind'] extends 'read' ? A : never }[ZenlayerActionName];
+export type ZenlayerWriteAction = Exclude<ZenlayerActionName, ZenlayerReadAction>;
+
+/**
+ * The reads whose answers a successful write changes. A cache in front of the reads drops
+ * them after the write, so that the next read through the gateway shows the change.
+ */
+export const WRITE_INVALIDATES: Record<ZenlayerWriteAction, readonly ZenlayerReadAction[]> = {
+  CreateImage: ['DescribeImageQuota', 'DescribeImages'],
+  ModifyImagesAttributes: ['DescribeImages', 'DescribeImage'],
+  DeleteImages: ['DescribeImageQuota', 'DescribeImages', 'DescribeImage'],
+};

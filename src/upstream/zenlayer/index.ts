@@ -8,3 +8,4 @@ export * from './zenlayer.error';
 export * from './zone-rules';
 export * from './zenlayer.module';
 export * from './zenlayer.service';
+export * from './read-cache';

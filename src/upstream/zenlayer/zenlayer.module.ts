@@ -1,6 +1,8 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
 import { GATEWAY_CONFIG, GatewayConfig } from '../../config';
 import { staticCredentials } from './credentials';
+import { ReadCache } from './read-cache';
 import { ZenlayerClient } from './zenlayer.client';
 import { ZenlayerService } from './zenlayer.service';
 
@@ -20,8 +22,31 @@ import { ZenlayerService } from './zenlayer.service';
         });
       },
     },
+    {
+      provide: ReadCache,
+      inject: [GATEWAY_CONFIG, PinoLogger],
+      useFactory: ({ cacheTtlSeconds: ttl, redisUrl }: GatewayConfig, logger: PinoLogger) => {
+        logger.setContext('cache');
+        return new ReadCache({
+          ttlMs: {
+            DescribeZones: ttl.zones * 1000,
+            DescribeImageQuota: ttl.quotas * 1000,
+            DescribeImages: ttl.images * 1000,
+            DescribeImage: ttl.images * 1000,
+          },
+          redisUrl,
+          onStoreError: (error) => logger.warn({ err: error }, 'cache store failed; reading from Zenlayer instead'),
+        });
+      },
+    },
     ZenlayerService,
   ],
   exports: [ZenlayerService],
 })
-export class ZenlayerModule {}
+export class ZenlayerModule implements OnApplicationShutdown {
+  constructor(@Inject(ReadCache) private readonly cache: ReadCache) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.cache.close();
+  }
+}

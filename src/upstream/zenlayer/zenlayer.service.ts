@@ -1,22 +1,49 @@
 import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import {
+  RequestOf,
+  ResponseOf,
+  WRITE_INVALIDATES,
+  ZENLAYER_ACTIONS,
+  ZenlayerActionName,
+  ZenlayerReadAction,
+  ZenlayerWriteAction,
+} from './actions';
 import { fromZenlayerError } from './error-mapping';
-import type { RequestOf, ResponseOf, ZenlayerActionName } from './actions';
+import { ReadCache } from './read-cache';
 import { CallOptions, ZenlayerClient, ZenlayerResult } from './zenlayer.client';
 import { ZenlayerError } from './zenlayer.error';
 
+const isRead = (action: ZenlayerActionName): action is ZenlayerReadAction => ZENLAYER_ACTIONS[action].kind === 'read';
+
 /**
- * What features call to reach Zenlayer: the signed client plus one log line per call and the
- * translation of failures into the client-facing {@link GatewayError}.
+ * What features call to reach Zenlayer: reads go through the cache and share calls in flight;
+ * writes go straight through and then drop the cached reads they change. Every upstream call
+ * is logged, and every failure becomes the client-facing {@link GatewayError}.
  */
 @Injectable()
 export class ZenlayerService {
   constructor(
     private readonly client: ZenlayerClient,
+    private readonly cache: ReadCache,
     @InjectPinoLogger('zenlayer') private readonly logger: PinoLogger,
   ) {}
 
   async call<A extends ZenlayerActionName>(
+    action: A,
+    request: RequestOf<A>,
+    options?: CallOptions,
+  ): Promise<ZenlayerResult<ResponseOf<A>>> {
+    if (isRead(action)) {
+      // A shared call must not be abandoned because one of its callers went away.
+      return this.cache.read(action, request, () => this.send(action, request));
+    }
+    const result = await this.send(action, request, options);
+    await this.cache.invalidate(WRITE_INVALIDATES[action as ZenlayerWriteAction]);
+    return result;
+  }
+
+  private async send<A extends ZenlayerActionName>(
     action: A,
     request: RequestOf<A>,
     options?: CallOptions,

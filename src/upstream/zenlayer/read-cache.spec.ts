@@ -1,0 +1,90 @@
+import { cacheKey, ReadCache } from './read-cache';
+
+const ttl = (ms: number) => ({ DescribeZones: ms, DescribeImageQuota: ms, DescribeImages: ms, DescribeImage: ms });
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+  return { promise, resolve, reject };
+}
+
+describe(ReadCache.name, () => {
+  const caches: ReadCache[] = [];
+  const make = (ms: number) => {
+    const outcomes: string[] = [];
+    const cache = new ReadCache({ ttlMs: ttl(ms), onRead: (_a, outcome) => outcomes.push(outcome) });
+    caches.push(cache);
+    return { cache, outcomes };
+  };
+  afterAll(() => Promise.all(caches.map((c) => c.close())));
+
+  it('serves a repeat from the cache until its TTL ends', async () => {
+    const { cache, outcomes } = make(80);
+    const fetch = jest.fn(async () => ({ n: fetch.mock.calls.length }));
+    expect(await cache.read('DescribeZones', {}, fetch)).toEqual({ n: 1 });
+    expect(await cache.read('DescribeZones', {}, fetch)).toEqual({ n: 1 });
+    expect(outcomes).toEqual(['miss', 'hit']);
+    await new Promise((r) => setTimeout(r, 120));
+    expect(await cache.read('DescribeZones', {}, fetch)).toEqual({ n: 2 });
+  });
+
+  it('keys by the request, whatever the order of its fields', async () => {
+    expect(cacheKey({ a: 1, b: [2, 3] })).toBe(cacheKey({ b: [2, 3], a: 1 }));
+    expect(cacheKey({ a: 1, b: undefined })).toBe(cacheKey({ a: 1 }));
+    expect(cacheKey({ zoneIds: ['A', 'B'] })).not.toBe(cacheKey({ zoneIds: ['B', 'A'] }));
+  });
+
+  it('shares one call among identical reads in flight, even with caching off', async () => {
+    const { cache, outcomes } = make(0);
+    const gate = deferred<string>();
+    const fetch = jest.fn(() => gate.promise);
+    const reads = Array.from({ length: 10 }, () => cache.read('DescribeImages', { pageNum: 1 }, fetch));
+    gate.resolve('answer');
+    expect(await Promise.all(reads)).toEqual(Array(10).fill('answer'));
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(outcomes.filter((o) => o === 'coalesced')).toHaveLength(9);
+  });
+
+  it('shares an error among the reads in flight and never stores it', async () => {
+    const { cache } = make(60_000);
+    const gate = deferred<string>();
+    const failing = jest.fn(() => gate.promise);
+    const reads = [cache.read('DescribeZones', {}, failing), cache.read('DescribeZones', {}, failing)];
+    gate.reject(new Error('upstream down'));
+    await expect(Promise.all(reads)).rejects.toThrow('upstream down');
+    expect(failing).toHaveBeenCalledTimes(1);
+    await expect(cache.read('DescribeZones', {}, async () => 'recovered')).resolves.toBe('recovered');
+  });
+
+  it('drops what a write changes, and does not store a read that was under way meanwhile', async () => {
+    const { cache } = make(60_000);
+    await cache.read('DescribeImageQuota', {}, async () => 'count 2');
+    const gate = deferred<string>();
+    const slowOldRead = cache.read('DescribeImageQuota', { zoneIds: ['FRA-A'] }, () => gate.promise);
+    await cache.invalidate(['DescribeImageQuota']);
+    gate.resolve('stale count 2');
+    await slowOldRead;
+    await expect(cache.read('DescribeImageQuota', {}, async () => 'count 3')).resolves.toBe('count 3');
+    await expect(cache.read('DescribeImageQuota', { zoneIds: ['FRA-A'] }, async () => 'fresh')).resolves.toBe('fresh');
+  });
+
+  it('does not let a read after a write join a call that started before it', async () => {
+    const { cache } = make(0);
+    const gate = deferred<string>();
+    const before = cache.read('DescribeImages', {}, () => gate.promise);
+    await cache.invalidate(['DescribeImages']);
+    const after = cache.read('DescribeImages', {}, async () => 'after the write');
+    gate.resolve('before the write');
+    expect(await before).toBe('before the write');
+    expect(await after).toBe('after the write');
+  });
+
+  it('keeps each action apart', async () => {
+    const { cache } = make(60_000);
+    await cache.read('DescribeZones', {}, async () => 'zones');
+    await cache.invalidate(['DescribeImages']);
+    await expect(cache.read('DescribeZones', {}, async () => 'refetched')).resolves.toBe('zones');
+    await expect(cache.read('DescribeImages', {}, async () => 'images')).resolves.toBe('images');
+  });
+});

@@ -1,0 +1,121 @@
+import KeyvRedis, { createClient, RedisClientType } from '@keyv/redis';
+import { CacheableMemory } from '@cacheable/memory';
+import { Cache, createCache } from 'cache-manager';
+import { Keyv } from 'keyv';
+import { createHash } from 'node:crypto';
+import type { ZenlayerReadAction } from './actions';
+
+export interface ReadCacheOptions {
+  /** Time to live per read action; 0 turns caching of that action off (coalescing stays on). */
+  ttlMs: Record<ZenlayerReadAction, number>;
+  /** Shared store for several replicas; in memory when absent. */
+  redisUrl?: string;
+  /** Bound of the in-memory store, per action (least recently used entries go first). */
+  maxEntriesPerAction?: number;
+  /** Told about every read, for metrics: served from the cache, shared with a call in flight, or sent. */
+  onRead?: (action: ZenlayerReadAction, outcome: 'hit' | 'coalesced' | 'miss') => void;
+  /** Told when the store fails; reads then go upstream as if the cache were empty. */
+  onStoreError?: (error: unknown) => void;
+}
+
+/**
+ * Read-through cache and in-flight coalescing for upstream reads.
+ *
+ * - Identical reads (same action, same body) in flight at one moment share one call and its
+ *   outcome, error included; an error is never stored.
+ * - Answers are kept per action for its TTL, in memory or in Redis (cache-manager over Keyv).
+ * - A write drops the reads it changes ({@link invalidate}); a read that was already under way
+ *   when that happened is not stored, so it cannot put the old answer back.
+ */
+export class ReadCache {
+  private readonly caches = new Map<ZenlayerReadAction, Cache>();
+  private readonly generations = new Map<ZenlayerReadAction, number>();
+  // Our own map rather than a global coalescing helper: it must be scoped to this instance and
+  // to the generation, and say when a call was shared.
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+  private readonly redis?: RedisClientType;
+
+  constructor(private readonly options: ReadCacheOptions) {
+    if (options.redisUrl) {
+      this.redis = createClient({ url: options.redisUrl }) as RedisClientType;
+      this.redis.on('error', (error: unknown) => options.onStoreError?.(error));
+    }
+    for (const [action, ttl] of Object.entries(options.ttlMs) as [ZenlayerReadAction, number][]) {
+      if (ttl <= 0) continue;
+      const store = this.redis
+        ? new KeyvRedis(this.redis)
+        : new CacheableMemory({ lruSize: options.maxEntriesPerAction ?? 2000, checkInterval: 60_000 });
+      const keyv = new Keyv({ store, namespace: `zenlayer-gateway:${action}` });
+      keyv.on('error', (error: unknown) => options.onStoreError?.(error));
+      this.caches.set(action, createCache({ stores: [keyv], ttl }));
+    }
+  }
+
+  async read<T>(action: ZenlayerReadAction, request: unknown, fetch: () => Promise<T>): Promise<T> {
+    // Taken before anything is awaited: a write that lands from here on makes this read stale.
+    const generation = this.generations.get(action) ?? 0;
+    const key = cacheKey(request);
+    const cache = this.caches.get(action);
+    if (cache) {
+      const hit = await cache.get<T>(key).catch((error: unknown) => this.storeFailed(error));
+      if (hit !== undefined && hit !== null) {
+        this.options.onRead?.(action, 'hit');
+        return hit;
+      }
+    }
+    const flightKey = `${action}:${generation}:${key}`;
+    const shared = this.inFlight.get(flightKey);
+    if (shared) {
+      this.options.onRead?.(action, 'coalesced');
+      return shared as Promise<T>;
+    }
+    this.options.onRead?.(action, 'miss');
+    const call = (async () => {
+      try {
+        const value = await fetch();
+        if (cache && (this.generations.get(action) ?? 0) === generation) {
+          await cache.set(key, value).catch((error: unknown) => this.storeFailed(error));
+        }
+        return value;
+      } finally {
+        this.inFlight.delete(flightKey);
+      }
+    })();
+    this.inFlight.set(flightKey, call);
+    return call;
+  }
+
+  /** Drops every cached answer of these actions, here and, with Redis, for every replica. */
+  async invalidate(actions: readonly ZenlayerReadAction[]): Promise<void> {
+    for (const action of actions) this.generations.set(action, (this.generations.get(action) ?? 0) + 1);
+    await Promise.all(
+      actions.map((action) => this.caches.get(action)?.clear().catch((error: unknown) => this.storeFailed(error))),
+    );
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.caches.values()].map((cache) => cache.disconnect().catch(() => undefined)));
+    if (this.redis?.isOpen) await this.redis.quit().catch(() => undefined);
+  }
+
+  private storeFailed(error: unknown): undefined {
+    this.options.onStoreError?.(error);
+    return undefined;
+  }
+}
+
+/** Same request, same key, whatever the order of its fields; hashed to keep store keys short. */
+export function cacheKey(request: unknown): string {
+  return createHash('sha256').update(stableJson(request)).digest('base64url');
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
