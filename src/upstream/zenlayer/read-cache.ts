@@ -34,11 +34,22 @@ export class ReadCache {
   // to the generation, and say when a call was shared.
   private readonly inFlight = new Map<string, Promise<unknown>>();
   private readonly redis?: RedisClientType;
+  private readonly connecting: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ReadCacheOptions) {
     if (options.redisUrl) {
-      this.redis = createClient({ url: options.redisUrl }) as RedisClientType;
+      this.redis = createClient({
+        url: options.redisUrl,
+        // Fail commands at once while disconnected instead of queueing them: a read then goes
+        // upstream rather than waiting for Redis.
+        disableOfflineQueue: true,
+        socket: { connectTimeout: 2000, reconnectStrategy: (attempt: number) => Math.min(100 * 2 ** attempt, 2000) },
+      }) as RedisClientType;
       this.redis.on('error', (error: unknown) => options.onStoreError?.(error));
+      this.connecting = this.redis.connect().then(
+        () => undefined,
+        (error: unknown) => options.onStoreError?.(error),
+      );
     }
     for (const [action, ttl] of Object.entries(options.ttlMs) as [ZenlayerReadAction, number][]) {
       if (ttl <= 0) continue;
@@ -51,11 +62,20 @@ export class ReadCache {
     }
   }
 
+  /** Resolves once the store is connected, or after `timeoutMs` (the cache is skipped until then). */
+  async ready(timeoutMs = 2000): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([this.connecting, timeout]);
+    clearTimeout(timer);
+    return !this.redis || this.redis.isReady;
+  }
+
   async read<T>(action: ZenlayerReadAction, request: unknown, fetch: () => Promise<T>): Promise<T> {
     // Taken before anything is awaited: a write that lands from here on makes this read stale.
     const generation = this.generations.get(action) ?? 0;
     const key = cacheKey(request);
-    const cache = this.caches.get(action);
+    const cache = this.usable(this.caches.get(action));
     if (cache) {
       const hit = await cache.get<T>(key).catch((error: unknown) => this.storeFailed(error));
       if (hit !== undefined && hit !== null) {
@@ -89,13 +109,22 @@ export class ReadCache {
   async invalidate(actions: readonly ZenlayerReadAction[]): Promise<void> {
     for (const action of actions) this.generations.set(action, (this.generations.get(action) ?? 0) + 1);
     await Promise.all(
-      actions.map((action) => this.caches.get(action)?.clear().catch((error: unknown) => this.storeFailed(error))),
+      actions.map((action) => this.usable(this.caches.get(action))?.clear().catch((error: unknown) => this.storeFailed(error))),
     );
   }
 
   async close(): Promise<void> {
+    if (this.redis) {
+      // The one connection is shared by every action's store: close it once, here.
+      this.redis.destroy();
+      return;
+    }
     await Promise.all([...this.caches.values()].map((cache) => cache.disconnect().catch(() => undefined)));
-    if (this.redis?.isOpen) await this.redis.quit().catch(() => undefined);
+  }
+
+  /** The cache of an action, unless its store is Redis and Redis is not connected now. */
+  private usable(cache: Cache | undefined): Cache | undefined {
+    return cache && (!this.redis || this.redis.isReady) ? cache : undefined;
   }
 
   private storeFailed(error: unknown): undefined {

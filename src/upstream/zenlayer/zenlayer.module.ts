@@ -1,4 +1,4 @@
-import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { GATEWAY_CONFIG, GatewayConfig } from '../../config';
 import { staticCredentials } from './credentials';
@@ -43,8 +43,13 @@ import { ZenlayerService } from './zenlayer.service';
   ],
   exports: [ZenlayerService],
 })
-export class ZenlayerModule implements OnApplicationShutdown {
+export class ZenlayerModule implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(ReadCache) private readonly cache: ReadCache) {}
+
+  /** Gives a configured Redis a moment to connect, so the first requests already use it. */
+  async onModuleInit(): Promise<void> {
+    await this.cache.ready();
+  }
 
   async onApplicationShutdown(): Promise<void> {
     await this.cache.close();
