@@ -1,12 +1,16 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { AuthModule } from './auth/auth.module';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Request } from 'express';
 import { LoggerModule } from 'nestjs-pino';
 import type { GraphqlContext } from './common/graphql-context';
 import { GatewayLogger } from './common/gateway-logger';
 import { formatGraphqlError } from './common/graphql-errors';
+import { limitRules, limitsPlugin } from './common/graphql-limits';
+import { RedisModule } from './common/redis.module';
 import { gatewayValidationPipe } from './common/validation/validation.pipe';
 import { ConfigModule, GATEWAY_CONFIG, GatewayConfig } from './config';
 import { HealthController } from './health/health.controller';
@@ -43,6 +47,8 @@ export class AppModule {
             customProps: (req) => ({ operationName: (req as Request).body?.operationName }),
           },
         }),
+        RedisModule,
+        AuthModule,
         ZenlayerModule,
         ...featureModules,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
@@ -54,7 +60,12 @@ export class AppModule {
             autoSchemaFile: true,
             sortSchema: true,
             playground: false,
-            introspection: cfg.nodeEnv !== 'production',
+            introspection: cfg.graphql.introspection,
+            validationRules: limitRules(cfg.graphql),
+            plugins: [limitsPlugin(cfg.graphql), ApolloServerPluginLandingPageDisabled()],
+            allowBatchedHttpRequests: true,
+            // Guards also run for field resolvers, so nested upstream-backed fields check scopes too.
+            fieldResolverEnhancers: ['guards'],
             includeStacktraceInErrorResponses: false,
             formatError: formatGraphqlError,
             context: ({ req }: { req: Request }): GraphqlContext => ({

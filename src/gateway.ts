@@ -1,7 +1,13 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
+import { PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { AuthenticationMiddleware } from './auth/authentication.middleware';
+import { Authenticator } from './auth/authenticator';
 import { GatewayLogger } from './common/gateway-logger';
+import { requestLimitsMiddleware } from './common/graphql-limits';
 import { requestContextMiddleware } from './common/request-context';
 import type { GatewayConfig } from './config';
 import { ZenlayerSimulator } from './simulator';
@@ -17,6 +23,9 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
+/** Largest JSON body accepted; GraphQL documents have their own, smaller limit. */
+const JSON_BODY_LIMIT = '256kb';
+
 /**
  * Starts the gateway. In simulator mode (no Zenlayer credentials, outside production) it first
  * starts the embedded simulator on a loopback port and points the upstream client at it: the
@@ -30,11 +39,29 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     config = { ...config, zenlayer: { ...config.zenlayer, baseUrl, credentials: config.simulator.credentials } };
   }
 
-  const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bufferLogs: true,
+    bodyParser: false,
+    // Throw instead of exiting the process, so the caller decides (main prints and exits 1).
+    abortOnError: false,
+  });
   app.useLogger(app.get(GatewayLogger));
-  app.getHttpAdapter().getInstance().disable('x-powered-by');
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
   app.use(requestContextMiddleware);
+  app.use(helmet());
+  app.enableCors({ origin: corsOrigin(config), maxAge: 600 });
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+  const auth = app.get(AuthenticationMiddleware);
+  app.use(auth.use.bind(auth));
+  app.use(requestLimitsMiddleware(config.graphql));
   app.enableShutdownHooks();
+
+  if (!app.get(Authenticator).enabled) {
+    const logger = await app.resolve(PinoLogger);
+    logger.setContext('auth');
+    logger.warn('NO CLIENT AUTHENTICATION: every request is allowed with every scope. Set GATEWAY_API_KEYS or JWT_SECRET/JWT_JWKS_URI before exposing this gateway.');
+  }
   await app.listen(config.port, config.host);
 
   const address = app.getHttpServer().address() as { port: number };
@@ -49,4 +76,10 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       await simulator?.close();
     },
   };
+}
+
+/** The CORS allowlist; in development with none configured, any origin (it is a local tool then). */
+function corsOrigin(config: GatewayConfig): string[] | boolean {
+  if (config.corsOrigins.length > 0) return config.corsOrigins;
+  return config.nodeEnv === 'development';
 }

@@ -1,3 +1,5 @@
+import type { RedisClientType } from '@keyv/redis';
+import { connectWithin, createRedisConnection } from '../src/common/redis';
 import { ReadCache } from '../src/upstream/zenlayer';
 import { eventually } from './helpers/harness';
 import { RedisServer, startRedis } from './helpers/redis-server';
@@ -9,18 +11,25 @@ describe('the read cache in Redis', () => {
   let redis: RedisServer;
   let a: ReadCache;
   let b: ReadCache;
+  let connA: RedisClientType;
+  let connB: RedisClientType;
   const storeErrors: unknown[] = [];
 
   beforeAll(async () => {
     redis = await startRedis();
-    a = new ReadCache({ ttlMs: TTL, redisUrl: redis.url, onStoreError: (e) => storeErrors.push(e) });
-    b = new ReadCache({ ttlMs: TTL, redisUrl: redis.url, onStoreError: (e) => storeErrors.push(e) });
-    expect(await a.ready()).toBe(true);
-    expect(await b.ready()).toBe(true);
+    const onError = (e: unknown) => storeErrors.push(e);
+    connA = createRedisConnection(redis.url, onError);
+    connB = createRedisConnection(redis.url, onError);
+    expect(await connectWithin(connA, 5000, onError)).toBe(true);
+    expect(await connectWithin(connB, 5000, onError)).toBe(true);
+    a = new ReadCache({ ttlMs: TTL, redis: connA, onStoreError: onError });
+    b = new ReadCache({ ttlMs: TTL, redis: connB, onStoreError: onError });
   });
   afterAll(async () => {
     await a.close();
     await b.close();
+    connA.destroy();
+    connB.destroy();
     await redis.stop();
   });
 
@@ -45,8 +54,7 @@ describe('the read cache in Redis', () => {
     expect(storeErrors.length).toBeGreaterThan(0);
     await redis.start();
     await eventually(async () => {
-      expect(await a.ready(100)).toBe(true);
-      expect(await b.ready(100)).toBe(true);
+      expect(connA.isReady && connB.isReady).toBe(true);
     });
     await a.read('DescribeImages', { pageNum: 2 }, async () => 'stored again');
     const fetch = jest.fn(async () => 'not used');

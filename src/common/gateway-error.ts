@@ -1,3 +1,5 @@
+import { IntrinsicException } from '@nestjs/common';
+
 /** The error codes of the public contract (API.md), shared by GraphQL and REST. */
 export type ErrorCode =
   | 'BAD_USER_INPUT'
@@ -49,8 +51,9 @@ export interface GatewayErrorDetails {
 /**
  * A failure the client may see. Services throw it; the GraphQL formatter and the REST filter
  * turn it into a response. Its message is written for the client and never holds a secret.
+ * (An IntrinsicException, so Nest does not log it as an unexpected error: it is expected.)
  */
-export class GatewayError extends Error {
+export class GatewayError extends IntrinsicException {
   constructor(
     readonly code: ErrorCode,
     message: string,

@@ -1,4 +1,4 @@
-import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import { HttpException, Logger } from '@nestjs/common';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { ErrorCode, GatewayError } from './gateway-error';
@@ -11,6 +11,17 @@ const STATUS_CODES: Record<number, ErrorCode> = {
   404: 'NOT_FOUND',
   429: 'RATE_LIMITED',
 };
+
+/** Codes Apollo gives to problems with the request itself, as opposed to failures while running it. */
+const REQUEST_ERROR_CODES = new Set<string>([
+  ApolloServerErrorCode.GRAPHQL_PARSE_FAILED,
+  ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED,
+  ApolloServerErrorCode.BAD_USER_INPUT,
+  ApolloServerErrorCode.BAD_REQUEST,
+  ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE,
+  ApolloServerErrorCode.PERSISTED_QUERY_NOT_FOUND,
+  ApolloServerErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
+]);
 
 const logger = new Logger('GraphQL');
 
@@ -35,9 +46,10 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
     const code = STATUS_CODES[original.getStatus()];
     if (code) return { ...base, message: original.message, extensions: { code } };
   }
-  // graphql-js's own errors (syntax, validation, variable coercion) already say what to fix.
-  if (original instanceof GraphQLError && !original.originalError && formatted.extensions?.code) {
-    return { ...base, extensions: { code: formatted.extensions.code } };
+  // Apollo's and graphql-js's own errors (syntax, validation, limits, variable coercion) already say what to fix.
+  const code = formatted.extensions?.code;
+  if (original instanceof GraphQLError && typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) {
+    return { ...base, extensions: { code } };
   }
 
   const requestId = currentRequest()?.requestId;

@@ -4,6 +4,10 @@ import type { NextFunction, Request, Response } from 'express';
 
 export interface RequestContext {
   requestId: string;
+  /** The authenticated client's name, once known. */
+  client?: string;
+  /** The GraphQL operation or REST route being served, once known. */
+  operation?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

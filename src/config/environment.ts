@@ -143,4 +143,56 @@ export class EnvironmentVariables {
   @Min(0, { message: 'must be a whole number of seconds from 0 (off) to 86400' })
   @Max(86400, { message: 'must be a whole number of seconds from 0 (off) to 86400' })
   CACHE_TTL_IMAGES_SECONDS: number = 5;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of requests per minute per client (0 is off) from 0 to 1000000' })
+  @Min(0, { message: 'must be a whole number of requests per minute per client (0 is off) from 0 to 1000000' })
+  @Max(1000000, { message: 'must be a whole number of requests per minute per client (0 is off) from 0 to 1000000' })
+  RATE_LIMIT_PER_MINUTE: number = 600;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number from 1 to 100' })
+  @Min(1, { message: 'must be a whole number from 1 to 100' })
+  @Max(100, { message: 'must be a whole number from 1 to 100' })
+  GRAPHQL_MAX_DEPTH: number = 10;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number from 0 to 10000' })
+  @Min(0, { message: 'must be a whole number from 0 to 10000' })
+  @Max(10000, { message: 'must be a whole number from 0 to 10000' })
+  GRAPHQL_MAX_ALIASES: number = 100;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number from 1 to 10000' })
+  @Min(1, { message: 'must be a whole number from 1 to 10000' })
+  @Max(10000, { message: 'must be a whole number from 1 to 10000' })
+  GRAPHQL_MAX_ROOT_FIELDS: number = 100;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number from 1 to 10000000' })
+  @Min(1, { message: 'must be a whole number from 1 to 10000000' })
+  @Max(10000000, { message: 'must be a whole number from 1 to 10000000' })
+  GRAPHQL_MAX_COST: number = 5000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of bytes from 100 to 10000000' })
+  @Min(100, { message: 'must be a whole number of bytes from 100 to 10000000' })
+  @Max(10000000, { message: 'must be a whole number of bytes from 100 to 10000000' })
+  GRAPHQL_MAX_DOCUMENT_BYTES: number = 32768;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of operations from 1 to 100' })
+  @Min(1, { message: 'must be a whole number of operations from 1 to 100' })
+  @Max(100, { message: 'must be a whole number of operations from 1 to 100' })
+  GRAPHQL_MAX_BATCH: number = 5;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  GRAPHQL_INTROSPECTION?: 'true' | 'false';
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  GRAPHQL_PLAYGROUND?: 'true' | 'false';
 }

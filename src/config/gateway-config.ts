@@ -29,6 +29,23 @@ export interface GatewayConfig {
     apiKeys: ApiKeyClient[];
     jwt?: { secret?: string; jwksUri?: string; issuer?: string; audience?: string };
   };
+  graphql: {
+    introspection: boolean;
+    playground: boolean;
+    maxDepth: number;
+    maxAliases: number;
+    maxRootFields: number;
+    maxCost: number;
+    maxDocumentBytes: number;
+    maxBatch: number;
+  };
+  /** Requests per minute per client; 0 is off. */
+  rateLimitPerMinute: number;
+  /**
+   * Secret values as configured (AccessKey password, plain API keys, JWT secret), kept only so
+   * that text on its way out (upstream messages, logs) can be scrubbed of them.
+   */
+  secrets: string[];
   /** Seconds each kind of upstream read is kept; 0 is off. */
   cacheTtlSeconds: { zones: number; quotas: number; images: number };
   redisUrl?: string;

@@ -74,6 +74,18 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
       imageReadyDelayMs: vars.SIMULATOR_IMAGE_READY_MS,
     },
     auth: { apiKeys, jwt },
+    graphql: {
+      introspection: vars.GRAPHQL_INTROSPECTION ? vars.GRAPHQL_INTROSPECTION === 'true' : !production,
+      playground: vars.GRAPHQL_PLAYGROUND ? vars.GRAPHQL_PLAYGROUND === 'true' : !production,
+      maxDepth: vars.GRAPHQL_MAX_DEPTH,
+      maxAliases: vars.GRAPHQL_MAX_ALIASES,
+      maxRootFields: vars.GRAPHQL_MAX_ROOT_FIELDS,
+      maxCost: vars.GRAPHQL_MAX_COST,
+      maxDocumentBytes: vars.GRAPHQL_MAX_DOCUMENT_BYTES,
+      maxBatch: vars.GRAPHQL_MAX_BATCH,
+    },
+    rateLimitPerMinute: vars.RATE_LIMIT_PER_MINUTE,
+    secrets: secretValues(vars, credentials),
     cacheTtlSeconds: {
       zones: vars.CACHE_TTL_ZONES_SECONDS,
       quotas: vars.CACHE_TTL_QUOTAS_SECONDS,
@@ -82,6 +94,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     redisUrl: vars.REDIS_URL,
     corsOrigins,
   };
+}
+
+function secretValues(vars: EnvironmentVariables, credentials: ZenlayerCredentials | undefined): string[] {
+  const plainKeys = vars.GATEWAY_API_KEYS
+    ? (JSON.parse(vars.GATEWAY_API_KEYS) as Array<{ key?: unknown }>).map((entry) => entry.key).filter((k): k is string => typeof k === 'string')
+    : [];
+  return [credentials?.accessKeyPassword, vars.JWT_SECRET, vars.SIMULATOR_ACCESS_KEY_PASSWORD, ...plainKeys].filter(
+    (s): s is string => typeof s === 'string' && s.length >= 4,
+  );
 }
 
 function pickKnown(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -1,6 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
+import { Public } from '../auth/scopes';
 
 /** Liveness and readiness for orchestrators. */
+@Public()
 @Controller()
 export class HealthController {
   @Get('healthz')

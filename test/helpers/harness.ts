@@ -24,6 +24,7 @@ export async function startHarness(env: NodeJS.ProcessEnv = {}, simulatorOptions
   const upstreamUrl = await simulator.listen(0, '127.0.0.1');
   const config = loadConfig({
     NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
     HOST: '127.0.0.1',
     PORT: '0',
     ZENLAYER_BASE_URL: upstreamUrl,

@@ -1,4 +1,6 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Scopes, SCOPE } from '../../auth/scopes';
+import { upstreamCost } from '../../common/graphql-cost';
 import type { GraphqlContext } from '../../common/graphql-context';
 import { CreateImageArgs, DeleteImagesArgs, ImageArgs, ImagesArgs, UpdateImagesArgs } from './dto/images.args';
 import { ImagesService } from './images.service';
@@ -8,24 +10,31 @@ import { CreateImagePayload, DeleteImagesPayload, Image, ImagePage, UpdateImages
 export class ImagesResolver {
   constructor(private readonly service: ImagesService) {}
 
-  @Query(() => ImagePage, { description: 'A page of images, optionally filtered.' })
+  @Scopes(SCOPE.read)
+  @Query(() => ImagePage, { description: 'A page of images, optionally filtered.', complexity: upstreamCost((args) => args.pageSize ?? 20) })
   images(@Args() { filter, page, pageSize }: ImagesArgs): Promise<ImagePage> {
     return this.service.list(filter ?? {}, page ?? 1, pageSize ?? 20);
   }
 
-  @Query(() => Image, { nullable: true, description: 'One image, or null when it does not exist. Batched.' })
+  @Scopes(SCOPE.read)
+  @Query(() => Image, { nullable: true, description: 'One image, or null when it does not exist. Batched.', complexity: upstreamCost() })
   image(@Args() { id }: ImageArgs, @Context() ctx: GraphqlContext): Promise<Image | null> {
     return ctx.loaders.image.load(id);
   }
 
-  @Mutation(() => CreateImagePayload, { description: "Makes a custom image of a powered-off instance's system disk." })
+  @Scopes(SCOPE.write)
+  @Mutation(() => CreateImagePayload, { description: "Makes a custom image of a powered-off instance's system disk.", complexity: upstreamCost() })
   async createImage(@Args() { input }: CreateImageArgs, @Context() ctx: GraphqlContext): Promise<CreateImagePayload> {
     const created = await this.service.create(input);
     ctx.loaders.image.clear(created.imageId);
     return created;
   }
 
-  @Mutation(() => UpdateImagesPayload, { description: 'Renames images and/or changes their description.' })
+  @Scopes(SCOPE.write)
+  @Mutation(() => UpdateImagesPayload, {
+    description: 'Renames images and/or changes their description.',
+    complexity: upstreamCost((args) => args.input?.ids?.length ?? 1),
+  })
   async updateImages(@Args() { input }: UpdateImagesArgs, @Context() ctx: GraphqlContext): Promise<UpdateImagesPayload> {
     const { requestId } = await this.service.update(input);
     input.ids.forEach((id) => ctx.loaders.image.clear(id));
@@ -33,7 +42,8 @@ export class ImagesResolver {
     return { requestId, images: images.filter((i): i is Image => i !== null && !(i instanceof Error)) };
   }
 
-  @Mutation(() => DeleteImagesPayload, { description: 'Deletes custom images; all or none.' })
+  @Scopes(SCOPE.write)
+  @Mutation(() => DeleteImagesPayload, { description: 'Deletes custom images; all or none.', complexity: upstreamCost() })
   async deleteImages(@Args() { ids }: DeleteImagesArgs, @Context() ctx: GraphqlContext): Promise<DeleteImagesPayload> {
     const result = await this.service.delete(ids);
     ids.forEach((id) => ctx.loaders.image.clear(id));
@@ -43,7 +53,8 @@ export class ImagesResolver {
 
 @Resolver(() => CreateImagePayload)
 export class CreateImagePayloadResolver {
-  @ResolveField(() => Image, { nullable: true })
+  @Scopes(SCOPE.read)
+  @ResolveField(() => Image, { nullable: true, complexity: upstreamCost() })
   image(@Parent() payload: CreateImagePayload, @Context() ctx: GraphqlContext): Promise<Image | null> {
     return ctx.loaders.image.load(payload.imageId);
   }

@@ -1,5 +1,7 @@
 import { Args, ArgsType, Context, Field, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { IsOptional } from 'class-validator';
+import { Scopes, SCOPE } from '../../auth/scopes';
+import { upstreamCost, zoneListSize } from '../../common/graphql-cost';
 import type { GraphqlContext } from '../../common/graphql-context';
 import { IsZoneId, IsZoneIdList } from '../../common/validation/rules';
 import { Zone } from '../zones/zone.model';
@@ -25,17 +27,23 @@ export class ImageQuotaArgs {
 export class QuotasResolver {
   constructor(private readonly service: QuotasService) {}
 
-  @Query(() => [ImageQuota], { description: 'Custom image quotas per zone; all zones when zoneIds is omitted.' })
+  @Scopes(SCOPE.read)
+  @Query(() => [ImageQuota], {
+    description: 'Custom image quotas per zone; all zones when zoneIds is omitted.',
+    complexity: upstreamCost(zoneListSize),
+  })
   imageQuotas(@Args() { zoneIds }: ImageQuotasArgs): Promise<ImageQuota[]> {
     return this.service.list(zoneIds ?? undefined);
   }
 
-  @Query(() => ImageQuota, { nullable: true, description: "One zone's quota, null for an unknown zone. Batched." })
+  @Scopes(SCOPE.read)
+  @Query(() => ImageQuota, { nullable: true, description: "One zone's quota, null for an unknown zone. Batched.", complexity: upstreamCost() })
   imageQuota(@Args() { zoneId }: ImageQuotaArgs, @Context() ctx: GraphqlContext): Promise<ImageQuota | null> {
     return ctx.loaders.imageQuota.load(zoneId);
   }
 
-  @ResolveField(() => Zone, { nullable: true })
+  @Scopes(SCOPE.read)
+  @ResolveField(() => Zone, { nullable: true, complexity: upstreamCost() })
   zone(@Parent() quota: ImageQuota, @Context() ctx: GraphqlContext): Promise<Zone | null> {
     return ctx.loaders.zone.load(quota.zoneId);
   }

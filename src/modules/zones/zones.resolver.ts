@@ -1,5 +1,7 @@
 import { Args, ArgsType, Context, Field, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { IsOptional } from 'class-validator';
+import { Scopes, SCOPE } from '../../auth/scopes';
+import { upstreamCost, zoneListSize } from '../../common/graphql-cost';
 import type { GraphqlContext } from '../../common/graphql-context';
 import { IsZoneIdList } from '../../common/validation/rules';
 import { ImageQuota } from '../quotas/image-quota.model';
@@ -18,12 +20,14 @@ export class ZonesArgs {
 export class ZonesResolver {
   constructor(private readonly service: ZonesService) {}
 
-  @Query(() => [Zone])
+  @Scopes(SCOPE.read)
+  @Query(() => [Zone], { complexity: upstreamCost(zoneListSize) })
   zones(@Args() { zoneIds }: ZonesArgs): Promise<Zone[]> {
     return this.service.list(zoneIds ?? undefined);
   }
 
-  @ResolveField(() => ImageQuota, { nullable: true, description: "This zone's custom image quota. Batched." })
+  @Scopes(SCOPE.read)
+  @ResolveField(() => ImageQuota, { nullable: true, description: "This zone's custom image quota. Batched.", complexity: upstreamCost() })
   imageQuota(@Parent() zone: Zone, @Context() ctx: GraphqlContext): Promise<ImageQuota | null> {
     return ctx.loaders.imageQuota.load(zone.id);
   }

@@ -1,4 +1,4 @@
-import KeyvRedis, { createClient, RedisClientType } from '@keyv/redis';
+import KeyvRedis, { RedisClientType } from '@keyv/redis';
 import { CacheableMemory } from '@cacheable/memory';
 import { Cache, createCache } from 'cache-manager';
 import { Keyv } from 'keyv';
@@ -8,8 +8,8 @@ import type { ZenlayerReadAction } from './actions';
 export interface ReadCacheOptions {
   /** Time to live per read action; 0 turns caching of that action off (coalescing stays on). */
   ttlMs: Record<ZenlayerReadAction, number>;
-  /** Shared store for several replicas; in memory when absent. */
-  redisUrl?: string;
+  /** Shared store for several replicas (a connection the caller opens and closes); in memory when absent. */
+  redis?: RedisClientType;
   /** Bound of the in-memory store, per action (least recently used entries go first). */
   maxEntriesPerAction?: number;
   /** Told about every read, for metrics: served from the cache, shared with a call in flight, or sent. */
@@ -34,23 +34,9 @@ export class ReadCache {
   // to the generation, and say when a call was shared.
   private readonly inFlight = new Map<string, Promise<unknown>>();
   private readonly redis?: RedisClientType;
-  private readonly connecting: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ReadCacheOptions) {
-    if (options.redisUrl) {
-      this.redis = createClient({
-        url: options.redisUrl,
-        // Fail commands at once while disconnected instead of queueing them: a read then goes
-        // upstream rather than waiting for Redis.
-        disableOfflineQueue: true,
-        socket: { connectTimeout: 2000, reconnectStrategy: (attempt: number) => Math.min(100 * 2 ** attempt, 2000) },
-      }) as RedisClientType;
-      this.redis.on('error', (error: unknown) => options.onStoreError?.(error));
-      this.connecting = this.redis.connect().then(
-        () => undefined,
-        (error: unknown) => options.onStoreError?.(error),
-      );
-    }
+    this.redis = options.redis;
     for (const [action, ttl] of Object.entries(options.ttlMs) as [ZenlayerReadAction, number][]) {
       if (ttl <= 0) continue;
       const store = this.redis
@@ -60,15 +46,6 @@ export class ReadCache {
       keyv.on('error', (error: unknown) => options.onStoreError?.(error));
       this.caches.set(action, createCache({ stores: [keyv], ttl }));
     }
-  }
-
-  /** Resolves once the store is connected, or after `timeoutMs` (the cache is skipped until then). */
-  async ready(timeoutMs = 2000): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-    await Promise.race([this.connecting, timeout]);
-    clearTimeout(timer);
-    return !this.redis || this.redis.isReady;
   }
 
   async read<T>(action: ZenlayerReadAction, request: unknown, fetch: () => Promise<T>): Promise<T> {
@@ -114,12 +91,8 @@ export class ReadCache {
   }
 
   async close(): Promise<void> {
-    if (this.redis) {
-      // The one connection is shared by every action's store: close it once, here.
-      this.redis.destroy();
-      return;
-    }
-    await Promise.all([...this.caches.values()].map((cache) => cache.disconnect().catch(() => undefined)));
+    // A Redis connection belongs to whoever opened it; only in-memory stores are ours to close.
+    if (!this.redis) await Promise.all([...this.caches.values()].map((cache) => cache.disconnect().catch(() => undefined)));
   }
 
   /** The cache of an action, unless its store is Redis and Redis is not connected now. */

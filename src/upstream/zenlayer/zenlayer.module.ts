@@ -1,5 +1,7 @@
-import { Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { RedisClientType } from '@keyv/redis';
+import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
+import { REDIS_CLIENT } from '../../common/redis';
 import { GATEWAY_CONFIG, GatewayConfig } from '../../config';
 import { staticCredentials } from './credentials';
 import { ReadCache } from './read-cache';
@@ -24,8 +26,8 @@ import { ZenlayerService } from './zenlayer.service';
     },
     {
       provide: ReadCache,
-      inject: [GATEWAY_CONFIG, PinoLogger],
-      useFactory: ({ cacheTtlSeconds: ttl, redisUrl }: GatewayConfig, logger: PinoLogger) => {
+      inject: [GATEWAY_CONFIG, REDIS_CLIENT, PinoLogger],
+      useFactory: ({ cacheTtlSeconds: ttl }: GatewayConfig, redis: RedisClientType | null, logger: PinoLogger) => {
         logger.setContext('cache');
         return new ReadCache({
           ttlMs: {
@@ -34,7 +36,7 @@ import { ZenlayerService } from './zenlayer.service';
             DescribeImages: ttl.images * 1000,
             DescribeImage: ttl.images * 1000,
           },
-          redisUrl,
+          redis: redis ?? undefined,
           onStoreError: (error) => logger.warn({ err: error }, 'cache store failed; reading from Zenlayer instead'),
         });
       },
@@ -43,13 +45,8 @@ import { ZenlayerService } from './zenlayer.service';
   ],
   exports: [ZenlayerService],
 })
-export class ZenlayerModule implements OnModuleInit, OnApplicationShutdown {
+export class ZenlayerModule implements OnApplicationShutdown {
   constructor(@Inject(ReadCache) private readonly cache: ReadCache) {}
-
-  /** Gives a configured Redis a moment to connect, so the first requests already use it. */
-  async onModuleInit(): Promise<void> {
-    await this.cache.ready();
-  }
 
   async onApplicationShutdown(): Promise<void> {
     await this.cache.close();

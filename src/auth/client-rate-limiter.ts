@@ -1,0 +1,37 @@
+import type { RedisClientType } from '@keyv/redis';
+import { Inject, Injectable } from '@nestjs/common';
+import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { GatewayError } from '../common/gateway-error';
+import { REDIS_CLIENT } from '../common/redis';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config';
+
+/**
+ * Requests per minute per client (API key name, JWT subject, or IP address for anonymous
+ * callers), counted across replicas in Redis when it is configured. While Redis is unreachable
+ * each replica counts on its own rather than letting everything through.
+ */
+@Injectable()
+export class ClientRateLimiter {
+  private readonly limiter?: RateLimiterAbstract;
+
+  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig, @Inject(REDIS_CLIENT) redis: RedisClientType | null) {
+    const points = config.rateLimitPerMinute;
+    if (points <= 0) return;
+    const memory = new RateLimiterMemory({ points, duration: 60, keyPrefix: 'client' });
+    this.limiter = redis
+      ? new RateLimiterRedis({ storeClient: redis, useRedisPackage: true, points, duration: 60, keyPrefix: 'zlgw:rate', insuranceLimiter: memory })
+      : memory;
+  }
+
+  /** @throws GatewayError RATE_LIMITED, with the seconds to wait, when the client is over its limit. */
+  async consume(clientKey: string): Promise<void> {
+    if (!this.limiter) return;
+    try {
+      await this.limiter.consume(clientKey);
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      throw new GatewayError('RATE_LIMITED', `Too many requests from this client: retry after ${retryAfterSeconds} s`, { retryAfterSeconds });
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import { createHash } from 'node:crypto';
+import { SignJWT } from 'jose';
+
+/** Test clients: a read-only key, a read-write key, and a key configured only as its SHA-256. */
+export const KEYS = {
+  reader: 'reader-key-7f3a9c1e5b2d4a6f8e0c',
+  writer: 'writer-key-1d4b7e0a3c6f9b2e5a8d',
+  hashed: 'hashed-key-9e8d7c6b5a4f3e2d1c0b',
+};
+export const JWT_SECRET = 'jwt-secret-for-tests-0123456789abcdef-0123456789';
+
+export const API_KEYS_ENV = JSON.stringify([
+  { name: 'frontend-reader', key: KEYS.reader, scopes: ['images:read'] },
+  { name: 'ops-writer', key: KEYS.writer, scopes: ['images:read', 'images:write'] },
+  { name: 'hashed-service', keySha256: createHash('sha256').update(KEYS.hashed).digest('hex'), scopes: ['images:read'] },
+]);
+
+export interface TokenOptions {
+  sub?: string;
+  scope?: string;
+  issuer?: string;
+  audience?: string;
+  expiresIn?: string | number;
+  notBefore?: string | number;
+  secret?: string;
+}
+
+/** An HS256 token as the frontends' identity provider would issue it. */
+export function hsToken(options: TokenOptions = {}): Promise<string> {
+  const jwt = new SignJWT({ scope: options.scope ?? 'images:read' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(options.sub ?? 'user-42')
+    .setIssuedAt()
+    .setIssuer(options.issuer ?? 'https://id.example.com')
+    .setAudience(options.audience ?? 'zenlayer-gateway')
+    .setExpirationTime(options.expiresIn ?? '5m');
+  if (options.notBefore !== undefined) jwt.setNotBefore(options.notBefore);
+  return jwt.sign(new TextEncoder().encode(options.secret ?? JWT_SECRET));
+}
