@@ -11,6 +11,7 @@ import { GatewayLogger } from './common/gateway-logger';
 import { formatGraphqlError } from './common/graphql-errors';
 import { limitRules, limitsPlugin } from './common/graphql-limits';
 import { RedisModule } from './common/redis.module';
+import { REDACTED_LOG_PATHS } from './common/secrets';
 import { gatewayValidationPipe } from './common/validation/validation.pipe';
 import { ConfigModule, GATEWAY_CONFIG, GatewayConfig } from './config';
 import { HealthController } from './health/health.controller';
@@ -43,7 +44,7 @@ export class AppModule {
               req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
             },
-            redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'], censor: '[redacted]' },
+            redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
             customProps: (req) => ({ operationName: (req as Request).body?.operationName }),
           },
         }),

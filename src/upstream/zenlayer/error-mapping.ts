@@ -47,7 +47,7 @@ const UNAVAILABLE_CODES = new Set(['SERVICE_TEMPORARY_UNAVAILABLE', 'REQUEST_TIM
  * passed on only for parameter errors, where it tells the user what to fix; anything about the
  * gateway's credentials or Zenlayer's internals stays in the logs.
  */
-export function fromZenlayerError(error: ZenlayerError): GatewayError {
+export function fromZenlayerError(error: ZenlayerError, scrub: (text: string) => string = (t) => t): GatewayError {
   const upstream = { action: error.action, code: error.code, requestId: error.requestId };
   const make = (code: ErrorCode, message: string, retryAfterSeconds?: number) =>
     new GatewayError(code, message, { upstream, retryAfterSeconds });
@@ -76,7 +76,7 @@ export function fromZenlayerError(error: ZenlayerError): GatewayError {
   const known = KNOWN[code];
   if (known) return make(known.code, known.message);
   if (code === 'MISSING_PARAMETER' || code.startsWith('INVALID_PARAMETER')) {
-    return make('BAD_USER_INPUT', `Zenlayer rejected the request: ${error.message}`);
+    return make('BAD_USER_INPUT', `Zenlayer rejected the request: ${scrub(error.message)}`);
   }
   if (code.startsWith('AUTHFAILURE')) {
     return make('UPSTREAM_ERROR', "Zenlayer refused the gateway's own credentials; the gateway's operator must check them");

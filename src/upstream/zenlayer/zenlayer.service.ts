@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import {
   RequestOf,
@@ -9,6 +9,9 @@ import {
   ZenlayerReadAction,
   ZenlayerWriteAction,
 } from './actions';
+import { currentRequest } from '../../common/request-context';
+import { secretScrubber } from '../../common/secrets';
+import { GATEWAY_CONFIG, GatewayConfig } from '../../config';
 import { fromZenlayerError } from './error-mapping';
 import { ReadCache } from './read-cache';
 import { CallOptions, ZenlayerClient, ZenlayerResult } from './zenlayer.client';
@@ -23,11 +26,17 @@ const isRead = (action: ZenlayerActionName): action is ZenlayerReadAction => ZEN
  */
 @Injectable()
 export class ZenlayerService {
+  private readonly scrub: (text: string) => string;
+
   constructor(
     private readonly client: ZenlayerClient,
     private readonly cache: ReadCache,
     @InjectPinoLogger('zenlayer') private readonly logger: PinoLogger,
-  ) {}
+    @InjectPinoLogger('audit') private readonly audit: PinoLogger,
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+  ) {
+    this.scrub = secretScrubber(config.secrets);
+  }
 
   async call<A extends ZenlayerActionName>(
     action: A,
@@ -43,6 +52,16 @@ export class ZenlayerService {
     return result;
   }
 
+  /** One audit line per upstream write: who, through which operation, what Zenlayer call, and how it ended. */
+  private auditWrite(action: ZenlayerActionName, outcome: string, upstreamRequestId: string | undefined): void {
+    if (isRead(action)) return;
+    const context = currentRequest();
+    this.audit.info(
+      { audit: true, client: context?.client ?? 'unknown', operation: context?.operation ?? 'unknown', action, outcome, upstreamRequestId },
+      'audit',
+    );
+  }
+
   private async send<A extends ZenlayerActionName>(
     action: A,
     request: RequestOf<A>,
@@ -52,6 +71,7 @@ export class ZenlayerService {
     try {
       const result = await this.client.call(action, request, options);
       this.logger.info({ action, outcome: 'OK', durationMs: elapsed(started), upstreamRequestId: result.requestId }, 'upstream call');
+      this.auditWrite(action, 'OK', result.requestId);
       return result;
     } catch (error) {
       if (!(error instanceof ZenlayerError)) throw error;
@@ -63,11 +83,12 @@ export class ZenlayerService {
           httpStatus: error.httpStatus,
           durationMs: elapsed(started),
           upstreamRequestId: error.requestId,
-          upstreamMessage: error.message,
+          upstreamMessage: this.scrub(error.message),
         },
         'upstream call failed',
       );
-      throw fromZenlayerError(error);
+      this.auditWrite(action, error.code, error.requestId);
+      throw fromZenlayerError(error, this.scrub);
     }
   }
 }
