@@ -282,3 +282,16 @@ describe('CORS allowlist', () => {
     expect((await preflight('https://other.example.com')).headers.get('access-control-allow-origin')).toBeNull();
   });
 });
+
+describe('introspection turned on in production by GRAPHQL_INTROSPECTION', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ ...PRODUCTION, GRAPHQL_INTROSPECTION: 'true' });
+  });
+  afterAll(() => h.close());
+
+  it('answers an introspection query from an authenticated client', async () => {
+    const { body } = await h.graphql('{ __schema { queryType { name } } }', undefined, { 'x-api-key': KEYS.reader });
+    expect(body).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
+  });
+});
