@@ -48,7 +48,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   app.useLogger(app.get(GatewayLogger));
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(requestContextMiddleware);
+  app.use(requestContextMiddleware(config.requestDeadlineMs));
   app.use(helmet());
   app.enableCors({ origin: corsOrigin(config), maxAge: 600 });
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });

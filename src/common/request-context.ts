@@ -8,6 +8,8 @@ export interface RequestContext {
   client?: string;
   /** The GraphQL operation or REST route being served, once known. */
   operation?: string;
+  /** Aborts when the request's overall deadline passes: upstream work for it is abandoned then. */
+  deadline: AbortSignal;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
@@ -20,12 +22,15 @@ const ACCEPTED_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Gives every request an id, taken from `x-request-id` when the client sent a usable one,
- * returns it in the response header, and makes it available to the code serving the request.
+ * returns it in the response header, and makes it and the request's deadline available to the
+ * code serving the request.
  */
-export function requestContextMiddleware(req: Request, res: Response, next: NextFunction): void {
-  const given = req.headers['x-request-id'];
-  const requestId = typeof given === 'string' && ACCEPTED_ID.test(given) ? given : randomUUID();
-  (req as Request & { id: string }).id = requestId;
-  res.setHeader('x-request-id', requestId);
-  storage.run({ requestId }, next);
+export function requestContextMiddleware(deadlineMs: number) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const given = req.headers['x-request-id'];
+    const requestId = typeof given === 'string' && ACCEPTED_ID.test(given) ? given : randomUUID();
+    (req as Request & { id: string }).id = requestId;
+    res.setHeader('x-request-id', requestId);
+    storage.run({ requestId, deadline: AbortSignal.timeout(deadlineMs) }, next);
+  };
 }

@@ -195,4 +195,58 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'must be true or false' })
   GRAPHQL_PLAYGROUND?: 'true' | 'false';
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of attempts from 1 to 10' })
+  @Min(1, { message: 'must be a whole number of attempts from 1 to 10' })
+  @Max(10, { message: 'must be a whole number of attempts from 1 to 10' })
+  ZENLAYER_MAX_ATTEMPTS: number = 3;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of milliseconds from 1 to 60000' })
+  @Min(1, { message: 'must be a whole number of milliseconds from 1 to 60000' })
+  @Max(60000, { message: 'must be a whole number of milliseconds from 1 to 60000' })
+  ZENLAYER_RETRY_BASE_MS: number = 500;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of milliseconds from 100 to 600000' })
+  @Min(100, { message: 'must be a whole number of milliseconds from 100 to 600000' })
+  @Max(600000, { message: 'must be a whole number of milliseconds from 100 to 600000' })
+  REQUEST_DEADLINE_MS: number = 30000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number from 1 to 1000' })
+  @Min(1, { message: 'must be a whole number from 1 to 1000' })
+  @Max(1000, { message: 'must be a whole number from 1 to 1000' })
+  UPSTREAM_CONCURRENCY: number = 16;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number from 0 to 100000' })
+  @Min(0, { message: 'must be a whole number from 0 to 100000' })
+  @Max(100000, { message: 'must be a whole number from 0 to 100000' })
+  UPSTREAM_QUEUE_SIZE: number = 200;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of calls per second from 1 to 100000' })
+  @Min(1, { message: 'must be a whole number of calls per second from 1 to 100000' })
+  @Max(100000, { message: 'must be a whole number of calls per second from 1 to 100000' })
+  UPSTREAM_RATE_PER_SECOND: number = 20;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of consecutive failures from 1 to 1000' })
+  @Min(1, { message: 'must be a whole number of consecutive failures from 1 to 1000' })
+  @Max(1000, { message: 'must be a whole number of consecutive failures from 1 to 1000' })
+  CIRCUIT_FAILURE_THRESHOLD: number = 5;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of milliseconds from 10 to 3600000' })
+  @Min(10, { message: 'must be a whole number of milliseconds from 10 to 3600000' })
+  @Max(3600000, { message: 'must be a whole number of milliseconds from 10 to 3600000' })
+  CIRCUIT_HALF_OPEN_AFTER_MS: number = 10000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of milliseconds from 0 to 600000' })
+  @Min(0, { message: 'must be a whole number of milliseconds from 0 to 600000' })
+  @Max(600000, { message: 'must be a whole number of milliseconds from 0 to 600000' })
+  SHUTDOWN_GRACE_MS: number = 10000;
 }

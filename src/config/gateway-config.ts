@@ -20,7 +20,23 @@ export interface GatewayConfig {
     timeoutMs: number;
     credentials?: ZenlayerCredentials;
     credentialsFile?: string;
+    /** Attempts per call, the first included; writes are retried only when Zenlayer certainly did not act. */
+    maxAttempts: number;
+    /** First retry delay; later ones grow exponentially, with full jitter. */
+    retryBaseMs: number;
+    /** Calls to Zenlayer in flight at once, for the whole gateway. */
+    concurrency: number;
+    /** Calls waiting for a free slot or a token before RATE_LIMITED. */
+    queueSize: number;
+    /** Token bucket: calls to Zenlayer per second, for the whole gateway. */
+    ratePerSecond: number;
+    circuitFailureThreshold: number;
+    circuitHalfOpenAfterMs: number;
   };
+  /** Everything a client request may take, upstream calls and retries included. */
+  requestDeadlineMs: number;
+  /** How long in-flight requests get to finish on SIGTERM. */
+  shutdownGraceMs: number;
   simulator: {
     credentials: ZenlayerCredentials;
     imageReadyDelayMs: number;

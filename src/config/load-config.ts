@@ -1,8 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import type { ZenlayerCredentials } from '../upstream/zenlayer';
+import { readCredentialsFile } from '../upstream/zenlayer/credentials';
+import type { ZenlayerCredentials } from '../upstream/zenlayer/signer';
 import { EnvironmentVariables } from './environment';
 import type { ApiKeyClient, GatewayConfig } from './gateway-config';
 
@@ -65,7 +65,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
       timeoutMs: vars.ZENLAYER_TIMEOUT_MS,
       credentials,
       credentialsFile: vars.ZENLAYER_CREDENTIALS_FILE,
+      maxAttempts: vars.ZENLAYER_MAX_ATTEMPTS,
+      retryBaseMs: vars.ZENLAYER_RETRY_BASE_MS,
+      concurrency: vars.UPSTREAM_CONCURRENCY,
+      queueSize: vars.UPSTREAM_QUEUE_SIZE,
+      ratePerSecond: vars.UPSTREAM_RATE_PER_SECOND,
+      circuitFailureThreshold: vars.CIRCUIT_FAILURE_THRESHOLD,
+      circuitHalfOpenAfterMs: vars.CIRCUIT_HALF_OPEN_AFTER_MS,
     },
+    requestDeadlineMs: vars.REQUEST_DEADLINE_MS,
+    shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
     simulator: {
       credentials: {
         accessKeyId: vars.SIMULATOR_ACCESS_KEY_ID ?? 'sim-key-id',
@@ -136,31 +145,6 @@ function upstreamCredentials(vars: EnvironmentVariables, problems: Problems): Ze
     }
   }
   return id && password ? { accessKeyId: id, accessKeyPassword: password } : undefined;
-}
-
-/**
- * Reads `{"accessKeyId","accessKeyPassword"}` from a file, e.g. a mounted Kubernetes secret.
- * Error messages name the file and the problem, never its content.
- */
-export function readCredentialsFile(path: string): ZenlayerCredentials {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new Error(`cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new Error(`${path} is not valid JSON`);
-  }
-  const record = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
-  const { accessKeyId, accessKeyPassword } = record;
-  if (typeof accessKeyId !== 'string' || accessKeyId === '' || typeof accessKeyPassword !== 'string' || accessKeyPassword === '') {
-    throw new Error(`${path} must hold {"accessKeyId": "...", "accessKeyPassword": "..."} with both non-empty`);
-  }
-  return { accessKeyId, accessKeyPassword };
 }
 
 function parseApiKeys(raw: string | undefined, problems: Problems): ApiKeyClient[] {

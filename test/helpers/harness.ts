@@ -31,6 +31,10 @@ export async function startHarness(env: NodeJS.ProcessEnv = {}, simulatorOptions
     ZENLAYER_ACCESS_KEY_ID: SIMULATOR_DEFAULT_CREDENTIALS.accessKeyId,
     ZENLAYER_ACCESS_KEY_PASSWORD: SIMULATOR_DEFAULT_CREDENTIALS.accessKeyPassword,
     ZENLAYER_TIMEOUT_MS: '1500',
+    ZENLAYER_RETRY_BASE_MS: '10',
+    REQUEST_DEADLINE_MS: '8000',
+    // Suites inject failures freely; the circuit breaker has its own suite.
+    CIRCUIT_FAILURE_THRESHOLD: '1000',
     // Suites that change the simulator's state directly would otherwise read cached answers.
     CACHE_TTL_ZONES_SECONDS: '0',
     CACHE_TTL_QUOTAS_SECONDS: '0',

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { ZenlayerCredentials } from './signer';
 
 /**
@@ -10,3 +11,58 @@ export const staticCredentials = (credentials: ZenlayerCredentials): Credentials
   const frozen = Object.freeze({ ...credentials });
   return () => frozen;
 };
+
+/**
+ * Reads `{"accessKeyId","accessKeyPassword"}` from a file, e.g. a mounted Kubernetes secret.
+ * Error messages name the file and the problem, never its content.
+ */
+export function readCredentialsFile(path: string): ZenlayerCredentials {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error(`${path} is not valid JSON`);
+  }
+  const record = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
+  const { accessKeyId, accessKeyPassword } = record;
+  if (typeof accessKeyId !== 'string' || accessKeyId === '' || typeof accessKeyPassword !== 'string' || accessKeyPassword === '') {
+    throw new Error(`${path} must hold {"accessKeyId": "...", "accessKeyPassword": "..."} with both non-empty`);
+  }
+  return { accessKeyId, accessKeyPassword };
+}
+
+/**
+ * Credentials read from a file (e.g. a mounted Kubernetes secret) and read again on demand
+ * (SIGHUP). A file that has become unreadable or invalid keeps the credentials in use.
+ */
+export class FileCredentials {
+  private current: ZenlayerCredentials;
+
+  constructor(
+    readonly path: string,
+    initial?: ZenlayerCredentials,
+  ) {
+    this.current = initial ?? readCredentialsFile(path);
+  }
+
+  /** The provider to give the client: always the latest good credentials. */
+  readonly provider: CredentialsProvider = () => this.current;
+
+  /** Reads the file again; on failure keeps the old credentials and says why. */
+  reload(): { ok: true; accessKeyId: string; changed: boolean } | { ok: false; reason: string } {
+    try {
+      const next = readCredentialsFile(this.path);
+      const changed = next.accessKeyId !== this.current.accessKeyId || next.accessKeyPassword !== this.current.accessKeyPassword;
+      this.current = next;
+      return { ok: true, accessKeyId: next.accessKeyId, changed };
+    } catch (error) {
+      return { ok: false, reason: (error as Error).message };
+    }
+  }
+}

@@ -1,4 +1,7 @@
 import { ErrorCode, GatewayError } from '../../common/gateway-error';
+import { isBrokenCircuitError, isBulkheadRejectedError, isIsolatedCircuitError, isTaskCancelledError } from 'cockatiel';
+import { RateLimiterQueueError } from 'rate-limiter-flexible';
+import type { ZenlayerActionName } from './actions';
 import type { ZenlayerError } from './zenlayer.error';
 
 interface KnownCode {
@@ -85,4 +88,30 @@ export function fromZenlayerError(error: ZenlayerError, scrub: (text: string) =>
     return make('UPSTREAM_UNAVAILABLE', 'Zenlayer is temporarily unavailable; try again shortly');
   }
   return make('UPSTREAM_ERROR', `Zenlayer refused the request (${error.code})`);
+}
+
+/**
+ * Translates a refusal by the gateway's own upstream policies (circuit open, too many calls
+ * waiting, deadline passed) into the error the client sees; undefined for anything else.
+ */
+export function fromPolicyError(error: unknown, action: ZenlayerActionName, deadlineMs: number, deadlinePassed: boolean): GatewayError | undefined {
+  const upstream = { action, code: 'NOT_SENT' };
+  if (deadlinePassed || isTaskCancelledError(error)) {
+    return new GatewayError('UPSTREAM_UNAVAILABLE', `Zenlayer did not answer within the request's deadline of ${deadlineMs} ms; try again shortly`, {
+      upstream: { action, code: 'GATEWAY_DEADLINE_EXCEEDED' },
+    });
+  }
+  if (isBrokenCircuitError(error) || isIsolatedCircuitError(error)) {
+    return new GatewayError('UPSTREAM_UNAVAILABLE', 'Zenlayer is failing, so the gateway is not calling it for a moment; try again shortly', {
+      upstream: { ...upstream, code: 'GATEWAY_CIRCUIT_OPEN' },
+      retryAfterSeconds: 5,
+    });
+  }
+  if (isBulkheadRejectedError(error) || error instanceof RateLimiterQueueError) {
+    return new GatewayError('RATE_LIMITED', 'Too many calls to Zenlayer are waiting; retry after a short wait', {
+      upstream: { ...upstream, code: 'GATEWAY_UPSTREAM_QUEUE_FULL' },
+      retryAfterSeconds: 1,
+    });
+  }
+  return undefined;
 }

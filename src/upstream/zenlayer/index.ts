@@ -9,3 +9,4 @@ export * from './zone-rules';
 export * from './zenlayer.module';
 export * from './zenlayer.service';
 export * from './read-cache';
+export * from './resilience';

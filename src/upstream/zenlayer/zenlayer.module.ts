@@ -3,8 +3,9 @@ import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { REDIS_CLIENT } from '../../common/redis';
 import { GATEWAY_CONFIG, GatewayConfig } from '../../config';
-import { staticCredentials } from './credentials';
+import { FileCredentials, staticCredentials } from './credentials';
 import { ReadCache } from './read-cache';
+import { UpstreamPolicies } from './resilience';
 import { ZenlayerClient } from './zenlayer.client';
 import { ZenlayerService } from './zenlayer.service';
 
@@ -13,14 +14,21 @@ import { ZenlayerService } from './zenlayer.service';
 @Module({
   providers: [
     {
-      provide: ZenlayerClient,
+      provide: FileCredentials,
       inject: [GATEWAY_CONFIG],
-      useFactory: ({ zenlayer }: GatewayConfig) => {
+      // Only with ZENLAYER_CREDENTIALS_FILE: what SIGHUP re-reads.
+      useFactory: ({ zenlayer }: GatewayConfig) =>
+        zenlayer.credentialsFile ? new FileCredentials(zenlayer.credentialsFile, zenlayer.credentials) : null,
+    },
+    {
+      provide: ZenlayerClient,
+      inject: [GATEWAY_CONFIG, FileCredentials],
+      useFactory: ({ zenlayer }: GatewayConfig, file: FileCredentials | null) => {
         if (!zenlayer.credentials) throw new Error('Zenlayer credentials are not configured');
         return new ZenlayerClient({
           baseUrl: zenlayer.baseUrl,
           timeoutMs: zenlayer.timeoutMs,
-          credentials: staticCredentials(zenlayer.credentials),
+          credentials: file?.provider ?? staticCredentials(zenlayer.credentials),
         });
       },
     },
@@ -41,9 +49,27 @@ import { ZenlayerService } from './zenlayer.service';
         });
       },
     },
+    {
+      provide: UpstreamPolicies,
+      inject: [GATEWAY_CONFIG, REDIS_CLIENT, PinoLogger],
+      useFactory: ({ zenlayer }: GatewayConfig, redis: RedisClientType | null, logger: PinoLogger) => {
+        logger.setContext('zenlayer');
+        return new UpstreamPolicies({
+          maxAttempts: zenlayer.maxAttempts,
+          retryBaseMs: zenlayer.retryBaseMs,
+          failureThreshold: zenlayer.circuitFailureThreshold,
+          halfOpenAfterMs: zenlayer.circuitHalfOpenAfterMs,
+          concurrency: zenlayer.concurrency,
+          queueSize: zenlayer.queueSize,
+          ratePerSecond: zenlayer.ratePerSecond,
+          redis: redis ?? undefined,
+          onCircuitChange: (state) => logger.warn({ circuit: state }, `upstream circuit ${state}`),
+        });
+      },
+    },
     ZenlayerService,
   ],
-  exports: [ZenlayerService],
+  exports: [ZenlayerService, UpstreamPolicies, FileCredentials],
 })
 export class ZenlayerModule implements OnApplicationShutdown {
   constructor(@Inject(ReadCache) private readonly cache: ReadCache) {}

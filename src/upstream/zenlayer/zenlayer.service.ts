@@ -1,5 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { currentRequest } from '../../common/request-context';
+import { secretScrubber } from '../../common/secrets';
+import { GATEWAY_CONFIG, GatewayConfig } from '../../config';
 import {
   RequestOf,
   ResponseOf,
@@ -9,47 +12,125 @@ import {
   ZenlayerReadAction,
   ZenlayerWriteAction,
 } from './actions';
-import { currentRequest } from '../../common/request-context';
-import { secretScrubber } from '../../common/secrets';
-import { GATEWAY_CONFIG, GatewayConfig } from '../../config';
-import { fromZenlayerError } from './error-mapping';
+import { fromPolicyError, fromZenlayerError } from './error-mapping';
 import { ReadCache } from './read-cache';
-import { CallOptions, ZenlayerClient, ZenlayerResult } from './zenlayer.client';
+import { UpstreamPolicies } from './resilience';
+import { ZenlayerClient, ZenlayerResult } from './zenlayer.client';
 import { ZenlayerError } from './zenlayer.error';
 
 const isRead = (action: ZenlayerActionName): action is ZenlayerReadAction => ZENLAYER_ACTIONS[action].kind === 'read';
 
+export interface ServiceCallOptions {
+  /** Ends the call (retries included); defaults to the current client request's deadline. */
+  signal?: AbortSignal;
+}
+
 /**
- * What features call to reach Zenlayer: reads go through the cache and share calls in flight;
- * writes go straight through and then drop the cached reads they change. Every upstream call
- * is logged, and every failure becomes the client-facing {@link GatewayError}.
+ * What features call to reach Zenlayer. Reads go through the cache and share calls in flight;
+ * writes go straight through and then drop the cached reads they change. Every call runs
+ * under the upstream policies (retries by kind, circuit breaker, concurrency and rate limits)
+ * and within the client request's deadline; each attempt is logged, each write audited, and
+ * every failure becomes the client-facing {@link GatewayError}.
  */
 @Injectable()
 export class ZenlayerService {
   private readonly scrub: (text: string) => string;
+  private readonly deadlineMs: number;
 
   constructor(
     private readonly client: ZenlayerClient,
     private readonly cache: ReadCache,
+    private readonly policies: UpstreamPolicies,
     @InjectPinoLogger('zenlayer') private readonly logger: PinoLogger,
     @InjectPinoLogger('audit') private readonly audit: PinoLogger,
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
   ) {
     this.scrub = secretScrubber(config.secrets);
+    this.deadlineMs = config.requestDeadlineMs;
   }
 
   async call<A extends ZenlayerActionName>(
     action: A,
     request: RequestOf<A>,
-    options?: CallOptions,
+    options: ServiceCallOptions = {},
   ): Promise<ZenlayerResult<ResponseOf<A>>> {
+    const signal = options.signal ?? currentRequest()?.deadline ?? AbortSignal.timeout(this.deadlineMs);
     if (isRead(action)) {
-      // A shared call must not be abandoned because one of its callers went away.
-      return this.cache.read(action, request, () => this.send(action, request));
+      // A shared call runs within the deadline of the request that started it; every caller
+      // still gives up at its own deadline.
+      return this.withinDeadline(action, this.cache.read(action, request, () => this.send(action, request, signal)), signal);
     }
-    const result = await this.send(action, request, options);
+    const result = await this.send(action, request, signal);
     await this.cache.invalidate(WRITE_INVALIDATES[action as ZenlayerWriteAction]);
     return result;
+  }
+
+  private async send<A extends ZenlayerActionName>(
+    action: A,
+    request: RequestOf<A>,
+    signal: AbortSignal,
+  ): Promise<ZenlayerResult<ResponseOf<A>>> {
+    let attempt = 0;
+    try {
+      const result = await this.policies.run(
+        ZENLAYER_ACTIONS[action].kind,
+        (attemptSignal) => this.attempt(action, request, attemptSignal, ++attempt),
+        signal,
+      );
+      this.auditWrite(action, 'OK', result.requestId);
+      return result;
+    } catch (error) {
+      const refused = fromPolicyError(error, action, this.deadlineMs, signal.aborted);
+      if (refused) {
+        this.logger.warn({ action, attempts: attempt, outcome: refused.details.upstream?.code }, 'upstream call not completed');
+        this.auditWrite(action, refused.details.upstream?.code ?? refused.code, undefined);
+        throw refused;
+      }
+      if (!(error instanceof ZenlayerError)) throw error;
+      this.auditWrite(action, error.code, error.requestId);
+      throw fromZenlayerError(error, this.scrub);
+    }
+  }
+
+  /** One attempt: one signed HTTP call, one log line. */
+  private async attempt<A extends ZenlayerActionName>(
+    action: A,
+    request: RequestOf<A>,
+    signal: AbortSignal,
+    attempt: number,
+  ): Promise<ZenlayerResult<ResponseOf<A>>> {
+    const started = performance.now();
+    try {
+      const result = await this.client.call(action, request, { signal });
+      this.logger.info({ action, attempt, outcome: 'OK', durationMs: elapsed(started), upstreamRequestId: result.requestId }, 'upstream call');
+      return result;
+    } catch (error) {
+      if (error instanceof ZenlayerError) {
+        this.logger.warn(
+          {
+            action,
+            attempt,
+            outcome: error.code,
+            kind: error.kind,
+            httpStatus: error.httpStatus,
+            durationMs: elapsed(started),
+            upstreamRequestId: error.requestId,
+            upstreamMessage: this.scrub(error.message),
+          },
+          'upstream call failed',
+        );
+      }
+      throw error;
+    }
+  }
+
+  private withinDeadline<T>(action: ZenlayerActionName, work: Promise<T>, signal: AbortSignal): Promise<T> {
+    if (signal.aborted) return Promise.reject(fromPolicyError(undefined, action, this.deadlineMs, true));
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(fromPolicyError(undefined, action, this.deadlineMs, true));
+      signal.addEventListener('abort', onAbort, { once: true });
+      work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
   }
 
   /** One audit line per upstream write: who, through which operation, what Zenlayer call, and how it ended. */
@@ -60,36 +141,6 @@ export class ZenlayerService {
       { audit: true, client: context?.client ?? 'unknown', operation: context?.operation ?? 'unknown', action, outcome, upstreamRequestId },
       'audit',
     );
-  }
-
-  private async send<A extends ZenlayerActionName>(
-    action: A,
-    request: RequestOf<A>,
-    options?: CallOptions,
-  ): Promise<ZenlayerResult<ResponseOf<A>>> {
-    const started = performance.now();
-    try {
-      const result = await this.client.call(action, request, options);
-      this.logger.info({ action, outcome: 'OK', durationMs: elapsed(started), upstreamRequestId: result.requestId }, 'upstream call');
-      this.auditWrite(action, 'OK', result.requestId);
-      return result;
-    } catch (error) {
-      if (!(error instanceof ZenlayerError)) throw error;
-      this.logger.warn(
-        {
-          action,
-          outcome: error.code,
-          kind: error.kind,
-          httpStatus: error.httpStatus,
-          durationMs: elapsed(started),
-          upstreamRequestId: error.requestId,
-          upstreamMessage: this.scrub(error.message),
-        },
-        'upstream call failed',
-      );
-      this.auditWrite(action, error.code, error.requestId);
-      throw fromZenlayerError(error, this.scrub);
-    }
   }
 }
 

@@ -1,0 +1,127 @@
+import type { RedisClientType } from '@keyv/redis';
+import {
+  bulkhead,
+  BulkheadPolicy,
+  circuitBreaker,
+  CircuitBreakerPolicy,
+  CircuitState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  fullJitterGenerator,
+  handleWhen,
+  retry,
+  RetryPolicy,
+} from 'cockatiel';
+import { RateLimiterMemory, RateLimiterQueue, RateLimiterRedis } from 'rate-limiter-flexible';
+import type { ActionKind } from './actions';
+import { ZenlayerError } from './zenlayer.error';
+
+export interface ResilienceOptions {
+  /** Attempts per call, the first included. */
+  maxAttempts: number;
+  /** First retry delay; later ones double, up to 16 times it, each drawn with full jitter. */
+  retryBaseMs: number;
+  failureThreshold: number;
+  halfOpenAfterMs: number;
+  /** Calls in flight at once, and calls allowed to wait for a slot. */
+  concurrency: number;
+  queueSize: number;
+  /** Calls per second (token bucket), counted across replicas when `redis` is given. */
+  ratePerSecond: number;
+  redis?: RedisClientType;
+  onRetry?: (attempt: number, error: unknown) => void;
+  onCircuitChange?: (state: CircuitStateName) => void;
+}
+
+export type CircuitStateName = 'closed' | 'open' | 'half-open' | 'isolated';
+
+const STATE_NAMES: Record<CircuitState, CircuitStateName> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half-open',
+  [CircuitState.Isolated]: 'isolated',
+};
+
+/** Zenlayer could not serve at all: what opens the circuit and what a read may retry. */
+export function isUnavailable(error: unknown): boolean {
+  if (!(error instanceof ZenlayerError)) return false;
+  return error.kind === 'timeout' || error.kind === 'network' || (error.httpStatus ?? 0) >= 500;
+}
+
+/**
+ * Whether an attempt may be repeated. Reads: on unavailability and throttling. Writes: only when
+ * Zenlayer certainly did not act, i.e. it throttled the call or the connection was never made;
+ * after a timeout, a reset or a 5xx the write may have happened, and repeating it could make a
+ * second image.
+ */
+export function isRetryable(kind: ActionKind, error: unknown): boolean {
+  if (!(error instanceof ZenlayerError)) return false;
+  if (error.throttled) return true;
+  if (kind === 'write') return error.kind === 'network' && !error.sent;
+  return isUnavailable(error);
+}
+
+/**
+ * The policies every upstream call goes through, for the whole gateway:
+ * retry (by kind of call) → circuit breaker → concurrency limit with a bounded queue → token bucket.
+ */
+export class UpstreamPolicies {
+  readonly circuit: CircuitBreakerPolicy;
+  private readonly retries: Record<ActionKind, RetryPolicy>;
+  private readonly slots: BulkheadPolicy;
+  private readonly tokens: RateLimiterQueue;
+
+  constructor(options: ResilienceOptions) {
+    const backoff = new ExponentialBackoff({
+      generator: fullJitterGenerator,
+      initialDelay: options.retryBaseMs,
+      maxDelay: options.retryBaseMs * 16,
+    });
+    const retryFor = (kind: ActionKind) => {
+      const policy = retry(handleWhen((error) => isRetryable(kind, error)), { maxAttempts: options.maxAttempts - 1, backoff });
+      policy.onRetry((event) => options.onRetry?.(event.attempt, 'error' in event ? event.error : undefined));
+      return policy;
+    };
+    this.retries = { read: retryFor('read'), write: retryFor('write') };
+    this.circuit = circuitBreaker(handleWhen(isUnavailable), {
+      halfOpenAfter: options.halfOpenAfterMs,
+      breaker: new ConsecutiveBreaker(options.failureThreshold),
+    });
+    this.circuit.onStateChange((state) => options.onCircuitChange?.(STATE_NAMES[state]));
+    this.slots = bulkhead(options.concurrency, options.queueSize);
+    const bucket = options.redis
+      ? new RateLimiterRedis({
+          storeClient: options.redis,
+          useRedisPackage: true,
+          keyPrefix: 'zlgw:upstream',
+          points: options.ratePerSecond,
+          duration: 1,
+          insuranceLimiter: new RateLimiterMemory({ points: options.ratePerSecond, duration: 1 }),
+        })
+      : new RateLimiterMemory({ points: options.ratePerSecond, duration: 1 });
+    this.tokens = new RateLimiterQueue(bucket, { maxQueueSize: Math.max(1, options.queueSize) });
+  }
+
+  get circuitState(): CircuitStateName {
+    return STATE_NAMES[this.circuit.state];
+  }
+
+  /**
+   * Runs one upstream call under every policy. `attempt` is called once per attempt with a
+   * signal that aborts when `signal` (the client request's deadline) does.
+   */
+  run<T>(kind: ActionKind, attempt: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<T> {
+    return this.retries[kind].execute(
+      (outer) =>
+        this.circuit.execute(
+          (inner) =>
+            this.slots.execute(async (slot) => {
+              await this.tokens.removeTokens(1);
+              return attempt(slot.signal);
+            }, inner.signal),
+          outer.signal,
+        ),
+      signal,
+    );
+  }
+}
