@@ -15,6 +15,7 @@ import { REDACTED_LOG_PATHS } from './common/secrets';
 import { gatewayValidationPipe } from './common/validation/validation.pipe';
 import { ConfigModule, GATEWAY_CONFIG, GatewayConfig } from './config';
 import { HealthController } from './health/health.controller';
+import { Lifecycle } from './health/lifecycle';
 import { ImagesLoaders } from './modules/images/images.loaders';
 import { ImagesModule } from './modules/images/images.module';
 import { QuotasLoaders } from './modules/quotas/quotas.loaders';
@@ -77,7 +78,7 @@ export class AppModule {
         }),
       ],
       controllers: [HealthController],
-      providers: [{ provide: APP_PIPE, useFactory: gatewayValidationPipe }, GatewayLogger],
+      providers: [{ provide: APP_PIPE, useFactory: gatewayValidationPipe }, GatewayLogger, Lifecycle],
     };
   }
 }

@@ -10,6 +10,8 @@ import { GatewayLogger } from './common/gateway-logger';
 import { requestLimitsMiddleware } from './common/graphql-limits';
 import { requestContextMiddleware } from './common/request-context';
 import type { GatewayConfig } from './config';
+import { Lifecycle } from './health/lifecycle';
+import { FileCredentials } from './upstream/zenlayer';
 import { ZenlayerSimulator } from './simulator';
 
 /** A running gateway, and the embedded simulator when it runs in simulator mode. */
@@ -20,7 +22,13 @@ export interface RunningGateway {
   /** The Zenlayer the gateway talks to. */
   upstreamUrl: string;
   simulator?: ZenlayerSimulator;
-  close(): Promise<void>;
+  /**
+   * Stops accepting connections, lets in-flight requests finish (at most `graceMs`), closes
+   * subscriptions and connections, then the embedded simulator. Reports not ready meanwhile.
+   */
+  close(graceMs?: number): Promise<void>;
+  /** Re-reads ZENLAYER_CREDENTIALS_FILE; a bad file keeps the credentials in use. */
+  reloadCredentials(): void;
 }
 
 /** Largest JSON body accepted; GraphQL documents have their own, smaller limit. */
@@ -55,7 +63,6 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   const auth = app.get(AuthenticationMiddleware);
   app.use(auth.use.bind(auth));
   app.use(requestLimitsMiddleware(config.graphql));
-  app.enableShutdownHooks();
 
   if (!app.get(Authenticator).enabled) {
     const logger = await app.resolve(PinoLogger);
@@ -71,9 +78,22 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     url: `http://${shownHost}:${address.port}`,
     upstreamUrl: config.zenlayer.baseUrl,
     simulator,
-    async close() {
+    async close(graceMs = config.shutdownGraceMs) {
+      app.get(Lifecycle).shuttingDown = true;
+      const server = app.getHttpServer() as import('node:http').Server;
+      const forced = setTimeout(() => server.closeAllConnections(), graceMs);
+      forced.unref();
       await app.close();
+      clearTimeout(forced);
       await simulator?.close();
+    },
+    reloadCredentials() {
+      const file = app.get(FileCredentials, { strict: false });
+      const logger = app.get(GatewayLogger);
+      if (!file) return logger.warn('SIGHUP: no ZENLAYER_CREDENTIALS_FILE is configured, nothing to reload', 'credentials');
+      const result = file.reload();
+      if (result.ok) logger.log(`SIGHUP: credentials re-read from ${file.path} (AccessKey ${result.accessKeyId}${result.changed ? ', changed' : ', unchanged'})`, 'credentials');
+      else logger.error(`SIGHUP: kept the credentials in use; the new file is not usable: ${result.reason}`, undefined, 'credentials');
     },
   };
 }

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import pino from 'pino';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, GatewayConfig, loadConfig } from './config';
 import { startGateway } from './gateway';
 
 async function main(): Promise<void> {
-  let config;
+  let config: GatewayConfig;
   try {
     config = loadConfig(process.env);
   } catch (error) {
@@ -19,6 +19,23 @@ async function main(): Promise<void> {
   const gateway = await startGateway(config);
   log.info({ upstream: gateway.upstreamUrl, mode: config.zenlayer.mode }, `upstream: ${config.zenlayer.mode === 'simulator' ? 'embedded simulator' : 'Zenlayer'} at ${gateway.upstreamUrl}`);
   log.info(`GraphQL ready at ${gateway.url}/graphql`);
+
+  const shutdown = (signal: NodeJS.Signals) => {
+    log.info({ signal }, `${signal}: draining (at most ${config.shutdownGraceMs} ms), then exiting`);
+    gateway.close().then(
+      () => {
+        log.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+  process.on('SIGHUP', () => gateway.reloadCredentials());
 }
 
 main().catch((error: unknown) => {

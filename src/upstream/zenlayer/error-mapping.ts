@@ -1,5 +1,6 @@
 import { ErrorCode, GatewayError } from '../../common/gateway-error';
-import { isBrokenCircuitError, isBulkheadRejectedError, isIsolatedCircuitError, isTaskCancelledError } from 'cockatiel';
+// instanceof rather than cockatiel's is*Error helpers: in cockatiel 3 some of those test the wrong property.
+import { BrokenCircuitError, BulkheadRejectedError, IsolatedCircuitError, TaskCancelledError } from 'cockatiel';
 import { RateLimiterQueueError } from 'rate-limiter-flexible';
 import type { ZenlayerActionName } from './actions';
 import type { ZenlayerError } from './zenlayer.error';
@@ -96,21 +97,21 @@ export function fromZenlayerError(error: ZenlayerError, scrub: (text: string) =>
  */
 export function fromPolicyError(error: unknown, action: ZenlayerActionName, deadlineMs: number, deadlinePassed: boolean): GatewayError | undefined {
   const upstream = { action, code: 'NOT_SENT' };
-  if (deadlinePassed || isTaskCancelledError(error)) {
-    return new GatewayError('UPSTREAM_UNAVAILABLE', `Zenlayer did not answer within the request's deadline of ${deadlineMs} ms; try again shortly`, {
-      upstream: { action, code: 'GATEWAY_DEADLINE_EXCEEDED' },
-    });
-  }
-  if (isBrokenCircuitError(error) || isIsolatedCircuitError(error)) {
+  if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
     return new GatewayError('UPSTREAM_UNAVAILABLE', 'Zenlayer is failing, so the gateway is not calling it for a moment; try again shortly', {
       upstream: { ...upstream, code: 'GATEWAY_CIRCUIT_OPEN' },
       retryAfterSeconds: 5,
     });
   }
-  if (isBulkheadRejectedError(error) || error instanceof RateLimiterQueueError) {
+  if (error instanceof BulkheadRejectedError || error instanceof RateLimiterQueueError) {
     return new GatewayError('RATE_LIMITED', 'Too many calls to Zenlayer are waiting; retry after a short wait', {
       upstream: { ...upstream, code: 'GATEWAY_UPSTREAM_QUEUE_FULL' },
       retryAfterSeconds: 1,
+    });
+  }
+  if (deadlinePassed || error instanceof TaskCancelledError) {
+    return new GatewayError('UPSTREAM_UNAVAILABLE', `Zenlayer did not answer within the request's deadline of ${deadlineMs} ms; try again shortly`, {
+      upstream: { action, code: 'GATEWAY_DEADLINE_EXCEEDED' },
     });
   }
   return undefined;

@@ -1,0 +1,52 @@
+import { BrokenCircuitError, BulkheadRejectedError, IsolatedCircuitError, TaskCancelledError } from 'cockatiel';
+import { RateLimiterQueueError } from 'rate-limiter-flexible';
+import { fromPolicyError } from './error-mapping';
+import { isRetryable, isUnavailable } from './resilience';
+import { ZenlayerError, ZenlayerErrorDetails } from './zenlayer.error';
+
+const failure = (details: Partial<ZenlayerErrorDetails>) =>
+  new ZenlayerError({ action: 'CreateImage', kind: 'api', code: 'X', message: 'm', sent: true, ...details });
+
+describe('which failures are retried', () => {
+  it.each([
+    ['a timeout', { kind: 'timeout' }, true, false],
+    ['a reset after sending', { kind: 'network', sent: true }, true, false],
+    ['a refused connection (never sent)', { kind: 'network', sent: false }, true, true],
+    ['a 503', { httpStatus: 503, code: 'SERVICE_TEMPORARY_UNAVAILABLE' }, true, false],
+    ['an HTML 502 page', { kind: 'bad-response', httpStatus: 502 }, true, false],
+    ['throttling by code', { httpStatus: 400, code: 'REQUEST_LIMIT_EXCEEDED' }, true, true],
+    ['throttling by status', { httpStatus: 429, code: 'TOO_MANY' }, true, true],
+    ['a quota refusal', { httpStatus: 400, code: 'LIMIT_EXCEEDED_IMAGE_QUOTA' }, false, false],
+    ['a truncated 200 answer', { kind: 'bad-response', httpStatus: 200 }, false, false],
+    ['an edge challenge', { kind: 'challenge', httpStatus: 403 }, false, false],
+  ] as const)('%s: read %s, write %s', (_why, details, read, write) => {
+    const error = failure(details as Partial<ZenlayerErrorDetails>);
+    expect(isRetryable('read', error)).toBe(read);
+    expect(isRetryable('write', error)).toBe(write);
+  });
+
+  it('counts only unavailability towards opening the circuit', () => {
+    expect(isUnavailable(failure({ kind: 'timeout' }))).toBe(true);
+    expect(isUnavailable(failure({ httpStatus: 500 }))).toBe(true);
+    expect(isUnavailable(failure({ httpStatus: 429 }))).toBe(false);
+    expect(isUnavailable(failure({ httpStatus: 400 }))).toBe(false);
+    expect(isUnavailable(new Error('not from Zenlayer'))).toBe(false);
+  });
+});
+
+describe('fromPolicyError', () => {
+  it.each([
+    ['an open circuit', new BrokenCircuitError(), 'UPSTREAM_UNAVAILABLE', 'GATEWAY_CIRCUIT_OPEN'],
+    ['an isolated circuit', new IsolatedCircuitError(), 'UPSTREAM_UNAVAILABLE', 'GATEWAY_CIRCUIT_OPEN'],
+    ['a full concurrency queue', new BulkheadRejectedError(1, 1), 'RATE_LIMITED', 'GATEWAY_UPSTREAM_QUEUE_FULL'],
+    ['a full token-bucket queue', new RateLimiterQueueError('full'), 'RATE_LIMITED', 'GATEWAY_UPSTREAM_QUEUE_FULL'],
+    ['a cancelled task', new TaskCancelledError(), 'UPSTREAM_UNAVAILABLE', 'GATEWAY_DEADLINE_EXCEEDED'],
+  ])('maps %s', (_why, error, code, upstreamCode) => {
+    expect(fromPolicyError(error, 'DescribeZones', 1000, false)).toMatchObject({ code, details: { upstream: { code: upstreamCode } } });
+  });
+
+  it('maps any failure after the deadline passed to UPSTREAM_UNAVAILABLE, and leaves other errors alone', () => {
+    expect(fromPolicyError(failure({ kind: 'network' }), 'DescribeZones', 1000, true)?.message).toMatch(/deadline of 1000 ms/);
+    expect(fromPolicyError(failure({ kind: 'network' }), 'DescribeZones', 1000, false)).toBeUndefined();
+  });
+});
