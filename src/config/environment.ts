@@ -230,7 +230,7 @@ export class EnvironmentVariables {
   @IsInt({ message: 'must be a whole number of calls per second from 1 to 100000' })
   @Min(1, { message: 'must be a whole number of calls per second from 1 to 100000' })
   @Max(100000, { message: 'must be a whole number of calls per second from 1 to 100000' })
-  UPSTREAM_RATE_PER_SECOND: number = 20;
+  UPSTREAM_RATE_PER_SECOND: number = 50;
 
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number of consecutive failures from 1 to 1000' })
