@@ -1,8 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { createHash } from 'node:crypto';
-import { readCredentialsFile } from '../upstream/zenlayer/credentials';
-import type { ZenlayerCredentials } from '../upstream/zenlayer/signer';
+import type { ZenlayerCredentials } from '../upstream/zenlayer';
+import { readCredentialsFile } from './credentials-file';
 import { EnvironmentVariables } from './environment';
 import type { ApiKeyClient, GatewayConfig } from './gateway-config';
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readCredentialsFile } from '../../config/credentials-file';
 import type { ZenlayerCredentials } from './signer';
 
 /**
@@ -11,31 +11,6 @@ export const staticCredentials = (credentials: ZenlayerCredentials): Credentials
   const frozen = Object.freeze({ ...credentials });
   return () => frozen;
 };
-
-/**
- * Reads `{"accessKeyId","accessKeyPassword"}` from a file, e.g. a mounted Kubernetes secret.
- * Error messages name the file and the problem, never its content.
- */
-export function readCredentialsFile(path: string): ZenlayerCredentials {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new Error(`cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new Error(`${path} is not valid JSON`);
-  }
-  const record = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
-  const { accessKeyId, accessKeyPassword } = record;
-  if (typeof accessKeyId !== 'string' || accessKeyId === '' || typeof accessKeyPassword !== 'string' || accessKeyPassword === '') {
-    throw new Error(`${path} must hold {"accessKeyId": "...", "accessKeyPassword": "..."} with both non-empty`);
-  }
-  return { accessKeyId, accessKeyPassword };
-}
 
 /**
  * Credentials read from a file (e.g. a mounted Kubernetes secret) and read again on demand
