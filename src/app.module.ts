@@ -3,6 +3,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { AuthModule } from './auth/auth.module';
+import type { Identity } from './auth/identity';
+import type { AuthenticatedRequest } from './auth/scopes.guard';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Request } from 'express';
 import { LoggerModule } from 'nestjs-pino';
@@ -25,6 +27,9 @@ import { ZonesModule } from './modules/zones/zones.module';
 import { ZenlayerModule } from './upstream/zenlayer';
 
 const featureModules = [ImagesModule, QuotasModule, ZonesModule];
+
+/** Stands for a caller the authentication layer did not identify: it holds no scope. */
+const NOBODY: Identity = { kind: 'anonymous', name: 'unidentified', scopes: new Set() };
 
 /** The gateway, built around an already validated configuration. */
 @Module({})
@@ -70,8 +75,9 @@ export class AppModule {
             fieldResolverEnhancers: ['guards'],
             includeStacktraceInErrorResponses: false,
             formatError: formatGraphqlError,
-            context: ({ req }: { req: Request }): GraphqlContext => ({
+            context: ({ req, extra }: { req?: AuthenticatedRequest; extra?: { identity?: Identity } }): GraphqlContext => ({
               req,
+              identity: req?.identity ?? extra?.identity ?? NOBODY,
               loaders: { image: images.create(), imageQuota: quotas.create(), zone: zones.create() },
             }),
           }),

@@ -46,6 +46,11 @@ export interface GatewayErrorDetails {
   fields?: FieldProblem[];
   upstream?: UpstreamReference;
   retryAfterSeconds?: number;
+  /**
+   * A write failed in a way that leaves its outcome unknown (sent, then a timeout, a reset, a
+   * 5xx or an unreadable answer): Zenlayer may have carried it out. Never shown to clients.
+   */
+  outcomeUnknown?: boolean;
 }
 
 /**

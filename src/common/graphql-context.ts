@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import type { Identity } from '../auth/identity';
 import type { ImageLoader } from '../modules/images/images.loaders';
 import type { ImageQuotaLoader } from '../modules/quotas/quotas.loaders';
 import type { ZoneLoader } from '../modules/zones/zones.loaders';
@@ -12,6 +13,9 @@ export interface Loaders {
 
 /** The context of one GraphQL operation. */
 export interface GraphqlContext {
-  req: Request;
+  /** The HTTP request; absent for subscriptions, which live on a WebSocket. */
+  req?: Request;
+  /** Who is calling: from the HTTP request, or from the subscription's `connection_init`. */
+  identity: Identity;
   loaders: Loaders;
 }

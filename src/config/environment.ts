@@ -249,4 +249,22 @@ export class EnvironmentVariables {
   @Min(0, { message: 'must be a whole number of milliseconds from 0 to 600000' })
   @Max(600000, { message: 'must be a whole number of milliseconds from 0 to 600000' })
   SHUTDOWN_GRACE_MS: number = 10000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of seconds from 60 to 2592000' })
+  @Min(60, { message: 'must be a whole number of seconds from 60 to 2592000' })
+  @Max(2592000, { message: 'must be a whole number of seconds from 60 to 2592000' })
+  IDEMPOTENCY_TTL_SECONDS: number = 86400;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of milliseconds from 10 to 600000' })
+  @Min(10, { message: 'must be a whole number of milliseconds from 10 to 600000' })
+  @Max(600000, { message: 'must be a whole number of milliseconds from 10 to 600000' })
+  SUBSCRIPTION_POLL_MIN_MS: number = 2000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of milliseconds from 10 to 600000' })
+  @Min(10, { message: 'must be a whole number of milliseconds from 10 to 600000' })
+  @Max(600000, { message: 'must be a whole number of milliseconds from 10 to 600000' })
+  SUBSCRIPTION_POLL_MAX_MS: number = 30000;
 }

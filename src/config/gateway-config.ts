@@ -35,6 +35,10 @@ export interface GatewayConfig {
   };
   /** Everything a client request may take, upstream calls and retries included. */
   requestDeadlineMs: number;
+  /** How long an idempotency key is remembered. */
+  idempotencyTtlSeconds: number;
+  /** Bounds of the backoff between status polls of an image being watched by subscribers. */
+  subscriptionPoll: { minMs: number; maxMs: number };
   /** How long in-flight requests get to finish on SIGTERM. */
   shutdownGraceMs: number;
   simulator: {

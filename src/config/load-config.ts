@@ -75,6 +75,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     },
     requestDeadlineMs: vars.REQUEST_DEADLINE_MS,
     shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
+    idempotencyTtlSeconds: vars.IDEMPOTENCY_TTL_SECONDS,
+    subscriptionPoll: { minMs: vars.SUBSCRIPTION_POLL_MIN_MS, maxMs: Math.max(vars.SUBSCRIPTION_POLL_MIN_MS, vars.SUBSCRIPTION_POLL_MAX_MS) },
     simulator: {
       credentials: {
         accessKeyId: vars.SIMULATOR_ACCESS_KEY_ID ?? 'sim-key-id',

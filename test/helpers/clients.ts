@@ -5,6 +5,7 @@ import { SignJWT } from 'jose';
 export const KEYS = {
   reader: 'reader-key-7f3a9c1e5b2d4a6f8e0c',
   writer: 'writer-key-1d4b7e0a3c6f9b2e5a8d',
+  otherWriter: 'other-writer-key-6c2a9f4e1b7d3a8c',
   hashed: 'hashed-key-9e8d7c6b5a4f3e2d1c0b',
 };
 export const JWT_SECRET = 'jwt-secret-for-tests-0123456789abcdef-0123456789';
@@ -12,6 +13,7 @@ export const JWT_SECRET = 'jwt-secret-for-tests-0123456789abcdef-0123456789';
 export const API_KEYS_ENV = JSON.stringify([
   { name: 'frontend-reader', key: KEYS.reader, scopes: ['images:read'] },
   { name: 'ops-writer', key: KEYS.writer, scopes: ['images:read', 'images:write'] },
+  { name: 'batch-writer', key: KEYS.otherWriter, scopes: ['images:read', 'images:write'] },
   { name: 'hashed-service', keySha256: createHash('sha256').update(KEYS.hashed).digest('hex'), scopes: ['images:read'] },
 ]);
 

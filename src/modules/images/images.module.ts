@@ -1,10 +1,25 @@
+import type { RedisClientType } from '@keyv/redis';
 import { Module } from '@nestjs/common';
+import { REDIS_CLIENT } from '../../common/redis';
+import { IDEMPOTENCY_STORE, IdempotentCreateService } from './idempotent-create.service';
+import { MemoryIdempotencyStore, RedisIdempotencyStore } from './idempotency.store';
 import { ImagesLoaders } from './images.loaders';
 import { CreateImagePayloadResolver, ImagesResolver } from './images.resolver';
 import { ImagesService } from './images.service';
 
 @Module({
-  providers: [ImagesService, ImagesLoaders, ImagesResolver, CreateImagePayloadResolver],
-  exports: [ImagesService, ImagesLoaders],
+  providers: [
+    ImagesService,
+    ImagesLoaders,
+    ImagesResolver,
+    CreateImagePayloadResolver,
+    IdempotentCreateService,
+    {
+      provide: IDEMPOTENCY_STORE,
+      inject: [REDIS_CLIENT],
+      useFactory: (redis: RedisClientType | null) => (redis ? new RedisIdempotencyStore(redis) : new MemoryIdempotencyStore()),
+    },
+  ],
+  exports: [ImagesService, ImagesLoaders, IdempotentCreateService],
 })
 export class ImagesModule {}

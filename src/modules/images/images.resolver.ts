@@ -3,12 +3,16 @@ import { Scopes, SCOPE } from '../../auth/scopes';
 import { upstreamCost } from '../../common/graphql-cost';
 import type { GraphqlContext } from '../../common/graphql-context';
 import { CreateImageArgs, DeleteImagesArgs, ImageArgs, ImagesArgs, UpdateImagesArgs } from './dto/images.args';
+import { IdempotentCreateService } from './idempotent-create.service';
 import { ImagesService } from './images.service';
 import { CreateImagePayload, DeleteImagesPayload, Image, ImagePage, UpdateImagesPayload } from './models/image.model';
 
 @Resolver(() => Image)
 export class ImagesResolver {
-  constructor(private readonly service: ImagesService) {}
+  constructor(
+    private readonly service: ImagesService,
+    private readonly idempotent: IdempotentCreateService,
+  ) {}
 
   @Scopes(SCOPE.read)
   @Query(() => ImagePage, { description: 'A page of images, optionally filtered.', complexity: upstreamCost((args) => args.pageSize ?? 20) })
@@ -24,8 +28,10 @@ export class ImagesResolver {
 
   @Scopes(SCOPE.write)
   @Mutation(() => CreateImagePayload, { description: "Makes a custom image of a powered-off instance's system disk.", complexity: upstreamCost() })
-  async createImage(@Args() { input }: CreateImageArgs, @Context() ctx: GraphqlContext): Promise<CreateImagePayload> {
-    const created = await this.service.create(input);
+  async createImage(@Args() { input, idempotencyKey }: CreateImageArgs, @Context() ctx: GraphqlContext): Promise<CreateImagePayload> {
+    const created = idempotencyKey
+      ? await this.idempotent.create(ctx.identity.name, idempotencyKey, input)
+      : await this.service.create(input);
     ctx.loaders.image.clear(created.imageId);
     return created;
   }

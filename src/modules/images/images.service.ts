@@ -51,6 +51,20 @@ export class ImagesService {
     return { imageId: response.imageId, requestId };
   }
 
+  /**
+   * A custom image with this exact name, for finding an image whose creation's answer was lost;
+   * one still CREATING is preferred. Read past the cache: it must reflect Zenlayer now.
+   */
+  async findCreatedByName(name: string): Promise<CreatedImage | undefined> {
+    const { requestId, response } = await this.zenlayer.call(
+      'DescribeImages',
+      { imageName: name, imageType: 'CUSTOM_IMAGE', pageNum: 1, pageSize: 100 },
+      { fresh: true },
+    );
+    const match = response.dataSet.find((i) => i.imageStatus === 'CREATING') ?? response.dataSet[0];
+    return match ? { imageId: match.imageId, requestId } : undefined;
+  }
+
   async update(input: UpdateImagesInput): Promise<{ requestId: string }> {
     if (input.name === undefined && input.description === undefined) {
       throw GatewayError.badInput([{ field: 'input', reasons: ['must set name or description (or both)'] }]);

@@ -3,6 +3,7 @@ import { CacheableMemory } from '@cacheable/memory';
 import { Cache, createCache } from 'cache-manager';
 import { Keyv } from 'keyv';
 import { createHash } from 'node:crypto';
+import { stableJson } from '../../common/stable-json';
 import type { ZenlayerReadAction } from './actions';
 
 export interface ReadCacheOptions {
@@ -109,15 +110,4 @@ export class ReadCache {
 /** Same request, same key, whatever the order of its fields; hashed to keep store keys short. */
 export function cacheKey(request: unknown): string {
   return createHash('sha256').update(stableJson(request)).digest('base64url');
-}
-
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }

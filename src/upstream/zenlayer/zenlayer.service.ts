@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { GatewayError } from '../../common/gateway-error';
 import { currentRequest } from '../../common/request-context';
 import { secretScrubber } from '../../common/secrets';
 import { GATEWAY_CONFIG, GatewayConfig } from '../../config';
@@ -23,6 +24,8 @@ const isRead = (action: ZenlayerActionName): action is ZenlayerReadAction => ZEN
 export interface ServiceCallOptions {
   /** Ends the call (retries included); defaults to the current client request's deadline. */
   signal?: AbortSignal;
+  /** For a read: ask Zenlayer now, past the cache and any call in flight. */
+  fresh?: boolean;
 }
 
 /**
@@ -55,14 +58,22 @@ export class ZenlayerService {
     options: ServiceCallOptions = {},
   ): Promise<ZenlayerResult<ResponseOf<A>>> {
     const signal = options.signal ?? currentRequest()?.deadline ?? AbortSignal.timeout(this.deadlineMs);
+    if (isRead(action) && options.fresh) return this.send(action, request, signal);
     if (isRead(action)) {
       // A shared call runs within the deadline of the request that started it; every caller
       // still gives up at its own deadline.
       return this.withinDeadline(action, this.cache.read(action, request, () => this.send(action, request, signal)), signal);
     }
-    const result = await this.send(action, request, signal);
-    await this.cache.invalidate(WRITE_INVALIDATES[action as ZenlayerWriteAction]);
-    return result;
+    const invalidate = () => this.cache.invalidate(WRITE_INVALIDATES[action as ZenlayerWriteAction]);
+    try {
+      const result = await this.send(action, request, signal);
+      await invalidate();
+      return result;
+    } catch (error) {
+      // A write that may have happened may have changed what the cache holds, too.
+      if (error instanceof GatewayError && error.details.outcomeUnknown) await invalidate();
+      throw error;
+    }
   }
 
   private async send<A extends ZenlayerActionName>(
@@ -82,13 +93,17 @@ export class ZenlayerService {
     } catch (error) {
       const refused = fromPolicyError(error, action, this.deadlineMs, signal.aborted);
       if (refused) {
+        // Past the deadline with an attempt under way, a write may have reached Zenlayer.
+        if (!isRead(action) && signal.aborted && attempt > 0) refused.details.outcomeUnknown = true;
         this.logger.warn({ action, attempts: attempt, outcome: refused.details.upstream?.code }, 'upstream call not completed');
         this.auditWrite(action, refused.details.upstream?.code ?? refused.code, undefined);
         throw refused;
       }
       if (!(error instanceof ZenlayerError)) throw error;
       this.auditWrite(action, error.code, error.requestId);
-      throw fromZenlayerError(error, this.scrub);
+      const mapped = fromZenlayerError(error, this.scrub);
+      if (!isRead(action) && mayHaveActed(error)) mapped.details.outcomeUnknown = true;
+      throw mapped;
     }
   }
 
@@ -142,6 +157,12 @@ export class ZenlayerService {
       'audit',
     );
   }
+}
+
+/** After this failure of a write, Zenlayer may or may not have carried it out. */
+function mayHaveActed(error: ZenlayerError): boolean {
+  if (!error.sent || error.throttled) return false;
+  return error.kind === 'timeout' || error.kind === 'network' || error.kind === 'bad-response' || (error.httpStatus ?? 0) >= 500;
 }
 
 const elapsed = (started: number) => Math.round((performance.now() - started) * 10) / 10;
