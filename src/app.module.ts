@@ -3,10 +3,12 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { AuthModule } from './auth/auth.module';
+import { Authenticator, credentialHeaders } from './auth/authenticator';
 import type { Identity } from './auth/identity';
 import type { AuthenticatedRequest } from './auth/scopes.guard';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Request } from 'express';
+import type { ExecutionResult } from 'graphql';
 import { LoggerModule } from 'nestjs-pino';
 import type { GraphqlContext } from './common/graphql-context';
 import { GatewayLogger } from './common/gateway-logger';
@@ -61,8 +63,8 @@ export class AppModule {
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: featureModules,
-          inject: [GATEWAY_CONFIG, ImagesLoaders, QuotasLoaders, ZonesLoaders],
-          useFactory: (cfg: GatewayConfig, images: ImagesLoaders, quotas: QuotasLoaders, zones: ZonesLoaders) => ({
+          inject: [GATEWAY_CONFIG, ImagesLoaders, QuotasLoaders, ZonesLoaders, Authenticator],
+          useFactory: (cfg: GatewayConfig, images: ImagesLoaders, quotas: QuotasLoaders, zones: ZonesLoaders, authenticator: Authenticator) => ({
             path: '/graphql',
             autoSchemaFile: true,
             sortSchema: true,
@@ -71,6 +73,23 @@ export class AppModule {
             validationRules: limitRules(cfg.graphql),
             plugins: [limitsPlugin(cfg.graphql), ApolloServerPluginLandingPageDisabled()],
             allowBatchedHttpRequests: true,
+            subscriptions: {
+              'graphql-ws': {
+                path: '/graphql',
+                // Errors of subscription events get the same translation as over HTTP.
+                onNext: (_ctx: unknown, _id: string, _payload: unknown, _args: unknown, result: ExecutionResult) =>
+                  result.errors ? { ...result, errors: result.errors.map((error) => formatGraphqlError(error.toJSON(), error)) } : result,
+                // The same identity and scope rules as over HTTP, checked once at connection_init.
+                onConnect: async (context: { connectionParams?: Record<string, unknown>; extra: unknown }) => {
+                  try {
+                    (context.extra as { identity?: Identity }).identity = await authenticator.authenticate(credentialHeaders(context.connectionParams));
+                    return true;
+                  } catch {
+                    return false;
+                  }
+                },
+              },
+            },
             // Guards also run for field resolvers, so nested upstream-backed fields check scopes too.
             fieldResolverEnhancers: ['guards'],
             includeStacktraceInErrorResponses: false,

@@ -12,6 +12,19 @@ export interface CredentialHeaders {
   'x-api-key'?: string | string[];
 }
 
+/**
+ * The credentials a graphql-ws client sent in `connection_init`: `authorization` or
+ * `x-api-key` (any case), at the top level or under `headers`.
+ */
+export function credentialHeaders(params: Record<string, unknown> | undefined): CredentialHeaders {
+  const flat: Record<string, unknown> = { ...(params ?? {}), ...((params?.headers as Record<string, unknown> | undefined) ?? {}) };
+  const find = (name: string) => {
+    const entry = Object.entries(flat).find(([key, value]) => key.toLowerCase() === name && typeof value === 'string');
+    return entry?.[1] as string | undefined;
+  };
+  return { authorization: find('authorization'), 'x-api-key': find('x-api-key') };
+}
+
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 const unauthenticated = (message: string) => new GatewayError('UNAUTHENTICATED', message);

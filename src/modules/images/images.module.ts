@@ -2,6 +2,7 @@ import type { RedisClientType } from '@keyv/redis';
 import { Module } from '@nestjs/common';
 import { REDIS_CLIENT } from '../../common/redis';
 import { IDEMPOTENCY_STORE, IdempotentCreateService } from './idempotent-create.service';
+import { ImageStatusWatcher } from './image-status.watcher';
 import { MemoryIdempotencyStore, RedisIdempotencyStore } from './idempotency.store';
 import { ImagesLoaders } from './images.loaders';
 import { CreateImagePayloadResolver, ImagesResolver } from './images.resolver';
@@ -14,12 +15,13 @@ import { ImagesService } from './images.service';
     ImagesResolver,
     CreateImagePayloadResolver,
     IdempotentCreateService,
+    ImageStatusWatcher,
     {
       provide: IDEMPOTENCY_STORE,
       inject: [REDIS_CLIENT],
       useFactory: (redis: RedisClientType | null) => (redis ? new RedisIdempotencyStore(redis) : new MemoryIdempotencyStore()),
     },
   ],
-  exports: [ImagesService, ImagesLoaders, IdempotentCreateService],
+  exports: [ImagesService, ImagesLoaders, IdempotentCreateService, ImageStatusWatcher],
 })
 export class ImagesModule {}

@@ -1,9 +1,10 @@
-import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { Scopes, SCOPE } from '../../auth/scopes';
 import { upstreamCost } from '../../common/graphql-cost';
 import type { GraphqlContext } from '../../common/graphql-context';
 import { CreateImageArgs, DeleteImagesArgs, ImageArgs, ImagesArgs, UpdateImagesArgs } from './dto/images.args';
 import { IdempotentCreateService } from './idempotent-create.service';
+import { ImageStatusEvent, ImageStatusWatcher } from './image-status.watcher';
 import { ImagesService } from './images.service';
 import { CreateImagePayload, DeleteImagesPayload, Image, ImagePage, UpdateImagesPayload } from './models/image.model';
 
@@ -12,7 +13,20 @@ export class ImagesResolver {
   constructor(
     private readonly service: ImagesService,
     private readonly idempotent: IdempotentCreateService,
+    private readonly watcher: ImageStatusWatcher,
   ) {}
+
+  @Scopes(SCOPE.read)
+  @Subscription(() => Image, {
+    description: 'The image on every status change; completes at AVAILABLE or UNAVAILABLE, or with NOT_FOUND.',
+    resolve: (event: ImageStatusEvent) => {
+      if (event.error) throw event.error;
+      return event.image;
+    },
+  })
+  imageStatusChanged(@Args() { id }: ImageArgs): AsyncIterableIterator<ImageStatusEvent> {
+    return this.watcher.watch(id);
+  }
 
   @Scopes(SCOPE.read)
   @Query(() => ImagePage, { description: 'A page of images, optionally filtered.', complexity: upstreamCost((args) => args.pageSize ?? 20) })
