@@ -1,6 +1,6 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { AuthModule } from './auth/auth.module';
 import { Authenticator, credentialHeaders } from './auth/authenticator';
@@ -14,6 +14,7 @@ import type { GraphqlContext } from './common/graphql-context';
 import { GatewayLogger } from './common/gateway-logger';
 import { formatGraphqlError } from './common/graphql-errors';
 import { limitRules, limitsPlugin } from './common/graphql-limits';
+import { ProblemFilter } from './common/problem.filter';
 import { RedisModule } from './common/redis.module';
 import { REDACTED_LOG_PATHS } from './common/secrets';
 import { gatewayValidationPipe } from './common/validation/validation.pipe';
@@ -103,7 +104,7 @@ export class AppModule {
         }),
       ],
       controllers: [HealthController],
-      providers: [{ provide: APP_PIPE, useFactory: gatewayValidationPipe }, GatewayLogger, Lifecycle],
+      providers: [{ provide: APP_PIPE, useFactory: gatewayValidationPipe }, { provide: APP_FILTER, useClass: ProblemFilter }, GatewayLogger, Lifecycle],
     };
   }
 }

@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -9,6 +10,7 @@ import { Authenticator } from './auth/authenticator';
 import { GatewayLogger } from './common/gateway-logger';
 import { requestLimitsMiddleware } from './common/graphql-limits';
 import { requestContextMiddleware } from './common/request-context';
+import { ProblemDetails } from './common/rest';
 import type { GatewayConfig } from './config';
 import { Lifecycle } from './health/lifecycle';
 import { FileCredentials } from './upstream/zenlayer';
@@ -57,12 +59,15 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(requestContextMiddleware(config.requestDeadlineMs));
-  app.use(helmet());
+  // No upgrade-insecure-requests: the playground and /docs are also opened over plain http on localhost.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.enableCors({ origin: corsOrigin(config), maxAge: 600 });
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   const auth = app.get(AuthenticationMiddleware);
   app.use(auth.use.bind(auth));
   app.use(requestLimitsMiddleware(config.graphql));
+
+  if (config.docs) mountOpenApi(app);
 
   if (!app.get(Authenticator).enabled) {
     const logger = await app.resolve(PinoLogger);
@@ -96,6 +101,24 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       else logger.error(`SIGHUP: kept the credentials in use; the new file is not usable: ${result.reason}`, undefined, 'credentials');
     },
   };
+}
+
+/** The OpenAPI document at /docs-json and its UI at /docs, all served by the gateway itself. */
+function mountOpenApi(app: INestApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Zenlayer image gateway — REST')
+      .setDescription(
+        'Zenlayer Cloud VM images and image quotas for internal services. The same services, validation, caching, idempotency and error codes as the GraphQL API at /graphql. Errors are application/problem+json (RFC 9457).',
+      )
+      .setVersion(process.env.npm_package_version ?? '0.1.0')
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'api-key')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key or a JWT' }, 'bearer')
+      .build(),
+    { extraModels: [ProblemDetails] },
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml', customSiteTitle: 'Zenlayer image gateway — REST' });
 }
 
 /** The CORS allowlist; in development with none configured, any origin (it is a local tool then). */

@@ -7,8 +7,8 @@ import { Authenticator } from './authenticator';
 import { ClientRateLimiter } from './client-rate-limiter';
 import type { AuthenticatedRequest } from './scopes.guard';
 
-/** Paths anyone may reach: health checks for orchestrators. */
-const PUBLIC_PATHS = new Set(['/healthz', '/readyz']);
+/** Paths anyone may reach: health checks for orchestrators, and the API's own documentation (when served). */
+const isPublic = (path: string) => path === '/healthz' || path === '/readyz' || path === '/docs' || path.startsWith('/docs/') || path.startsWith('/docs-');
 
 /**
  * Authenticates every request before GraphQL or a route sees it, then counts it against the
@@ -22,7 +22,7 @@ export class AuthenticationMiddleware implements NestMiddleware {
   ) {}
 
   use(req: Request, res: Response, next: NextFunction): void {
-    if (PUBLIC_PATHS.has(req.path)) return next();
+    if (isPublic(req.path)) return next();
     this.admit(req as AuthenticatedRequest).then(
       () => next(),
       (error: unknown) => (error instanceof GatewayError ? sendGatewayError(req, res, error) : next(error)),
@@ -33,7 +33,10 @@ export class AuthenticationMiddleware implements NestMiddleware {
     const identity = await this.authenticator.authenticate(req.headers);
     req.identity = identity;
     const context = currentRequest();
-    if (context) context.client = identity.name;
+    if (context) {
+      context.client = identity.name;
+      if (req.path !== '/graphql') context.operation = `${req.method} ${req.path}`;
+    }
     await this.rateLimiter.consume(identity.kind === 'anonymous' ? `ip:${req.ip}` : `${identity.kind}:${identity.name}`);
   }
 }

@@ -1,13 +1,22 @@
 import type { Request, Response } from 'express';
 import { GatewayError } from './gateway-error';
 
+/** 504 when Zenlayer did not answer in time, otherwise the code's status. */
+export function httpStatusOf(error: GatewayError): number {
+  const upstreamCode = error.details.upstream?.code;
+  if (error.code === 'UPSTREAM_UNAVAILABLE' && (upstreamCode === 'GATEWAY_UPSTREAM_TIMEOUT' || upstreamCode === 'GATEWAY_DEADLINE_EXCEEDED')) {
+    return 504;
+  }
+  return error.httpStatus;
+}
+
 /** RFC 9457 problem details for the REST face. */
 export function problemDetails(error: GatewayError, instance?: string): Record<string, unknown> {
   const { upstream, fields } = error.details;
   return {
     type: 'about:blank',
     title: error.code.replace(/_/g, ' ').toLowerCase().replace(/^./, (c) => c.toUpperCase()),
-    status: error.httpStatus,
+    status: httpStatusOf(error),
     detail: error.message,
     code: error.code,
     ...(fields && { errors: fields }),
@@ -24,7 +33,7 @@ export function sendGatewayError(req: Request, res: Response, error: GatewayErro
   const retryAfter = error.details.retryAfterSeconds;
   if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
   if (error.httpStatus === 401) res.setHeader('WWW-Authenticate', 'Bearer');
-  res.status(error.httpStatus);
+  res.status(httpStatusOf(error));
   if (req.path === '/graphql') {
     res.json({
       errors: [{ message: error.message, extensions: { code: error.code, ...(retryAfter !== undefined && { retryAfter }) } }],

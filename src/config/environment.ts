@@ -267,4 +267,9 @@ export class EnvironmentVariables {
   @Min(10, { message: 'must be a whole number of milliseconds from 10 to 600000' })
   @Max(600000, { message: 'must be a whole number of milliseconds from 10 to 600000' })
   SUBSCRIPTION_POLL_MAX_MS: number = 30000;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  DOCS_ENABLED?: 'true' | 'false';
 }

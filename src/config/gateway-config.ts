@@ -59,6 +59,8 @@ export interface GatewayConfig {
     maxDocumentBytes: number;
     maxBatch: number;
   };
+  /** Whether the OpenAPI document (/docs-json) and its UI (/docs) are served. */
+  docs: boolean;
   /** Requests per minute per client; 0 is off. */
   rateLimitPerMinute: number;
   /**

@@ -95,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
       maxDocumentBytes: vars.GRAPHQL_MAX_DOCUMENT_BYTES,
       maxBatch: vars.GRAPHQL_MAX_BATCH,
     },
+    docs: vars.DOCS_ENABLED ? vars.DOCS_ENABLED === 'true' : !production,
     rateLimitPerMinute: vars.RATE_LIMIT_PER_MINUTE,
     secrets: secretValues(vars, credentials),
     cacheTtlSeconds: {

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { RedisClientType } from '@keyv/redis';
 import type { Response } from 'express';
+import { ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/scopes';
 import { REDIS_CLIENT } from '../common/redis';
 import { UpstreamPolicies } from '../upstream/zenlayer';
@@ -9,6 +10,7 @@ import { Lifecycle } from './lifecycle';
 type Check = { status: 'up' | 'down'; detail?: string };
 
 /** Liveness and readiness for orchestrators. */
+@ApiTags('operations')
 @Public()
 @Controller()
 export class HealthController {

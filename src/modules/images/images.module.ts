@@ -1,3 +1,4 @@
+import { ImagesController } from './images.controller';
 import type { RedisClientType } from '@keyv/redis';
 import { Module } from '@nestjs/common';
 import { REDIS_CLIENT } from '../../common/redis';
@@ -9,6 +10,7 @@ import { CreateImagePayloadResolver, ImagesResolver } from './images.resolver';
 import { ImagesService } from './images.service';
 
 @Module({
+  controllers: [ImagesController],
   providers: [
     ImagesService,
     ImagesLoaders,

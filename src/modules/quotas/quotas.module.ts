@@ -1,3 +1,4 @@
+import { QuotasController } from './quotas.controller';
 import { Module } from '@nestjs/common';
 import { ZonesModule } from '../zones/zones.module';
 import { QuotasLoaders } from './quotas.loaders';
@@ -5,6 +6,7 @@ import { QuotasResolver } from './quotas.resolver';
 import { QuotasService } from './quotas.service';
 
 @Module({
+  controllers: [QuotasController],
   imports: [ZonesModule],
   providers: [QuotasService, QuotasLoaders, QuotasResolver],
   exports: [QuotasService, QuotasLoaders],

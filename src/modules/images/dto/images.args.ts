@@ -1,4 +1,5 @@
 import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsEnum, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import {
@@ -82,14 +83,17 @@ export class ImageArgs {
 
 @InputType()
 export class CreateImageInput {
+  @ApiProperty({ description: 'A powered-off instance; the image copies its system disk.', example: 'ins-fra-stopped' })
   @Field(() => ID, { description: 'A powered-off instance; the image copies its system disk.' })
   @IsResourceId()
   instanceId: string;
 
+  @ApiProperty({ description: '1 to 24 characters: Chinese characters, letters, digits, "-" or "_".', example: 'web-镜像_01', maxLength: 24 })
   @Field({ description: '1 to 24 characters: Chinese characters, letters, digits, "-" or "_".' })
   @IsImageName()
   name: string;
 
+  @ApiPropertyOptional({ description: 'At most 255 characters.', maxLength: 255 })
   @Field({ nullable: true, description: 'At most 255 characters.' })
   @IsOptional()
   @IsImageDescription()
@@ -112,15 +116,18 @@ export class CreateImageArgs {
 
 @InputType()
 export class UpdateImagesInput {
+  @ApiProperty({ type: [String], minItems: 1, maxItems: 100, example: ['img-fra-web-01'] })
   @Field(() => [ID])
   @IsIdList()
   ids: string[];
 
+  @ApiPropertyOptional({ description: 'New name: 1 to 24 characters: Chinese characters, letters, digits, "-" or "_".', maxLength: 24 })
   @Field({ nullable: true })
   @IsOptional()
   @IsImageName()
   name?: string;
 
+  @ApiPropertyOptional({ description: 'New description, at most 255 characters.', maxLength: 255 })
   @Field({ nullable: true })
   @IsOptional()
   @IsImageDescription()

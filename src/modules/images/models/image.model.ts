@@ -1,4 +1,5 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export enum ImageType {
   PUBLIC_IMAGE = 'PUBLIC_IMAGE',
@@ -15,54 +16,69 @@ registerEnumType(ImageStatus, { name: 'ImageStatus' });
 
 @ObjectType({ description: 'A VM image: a public one, or a custom one made from an instance system disk.' })
 export class Image {
+  @ApiProperty({ example: 'img-fra-web-01' })
   @Field(() => ID)
   id: string;
 
+  @ApiProperty({ example: 'fra-web-01' })
   @Field()
   name: string;
 
+  @ApiProperty({ enum: ImageType, enumName: 'ImageType' })
   @Field(() => ImageType)
   type: ImageType;
 
+  @ApiProperty({ enum: ImageStatus, enumName: 'ImageStatus' })
   @Field(() => ImageStatus)
   status: ImageStatus;
 
+  @ApiProperty({ type: Number, nullable: true, example: 40, description: 'Size in GB (the system disk size for a custom image).' })
   @Field(() => Float, { nullable: true, description: 'Size in GB (the system disk size for a custom image).' })
   sizeGb: number | null;
 
+  @ApiProperty({ type: String, nullable: true })
   @Field(() => String, { nullable: true })
   description: string | null;
 
+  @ApiProperty({ type: String, nullable: true })
   @Field(() => String, { nullable: true })
   version: string | null;
 
+  @ApiProperty({ type: String, nullable: true, example: 'Ubuntu', description: 'e.g. CentOS, Windows, Ubuntu, Debian.' })
   @Field(() => String, { nullable: true, description: 'e.g. CentOS, Windows, Ubuntu, Debian.' })
   category: string | null;
 
+  @ApiProperty({ type: String, nullable: true, example: 'Linux', description: 'Windows or Linux.' })
   @Field(() => String, { nullable: true, description: 'Windows or Linux.' })
   osType: string | null;
 }
 
 @ObjectType()
 export class ImagePage {
+  @ApiProperty({ type: [Image] })
   @Field(() => [Image])
   items: Image[];
 
+  @ApiProperty({ description: 'All images matching the filter, on every page.' })
   @Field(() => Int, { description: 'All images matching the filter, on every page.' })
   totalCount: number;
 
+  @ApiProperty()
   @Field(() => Int)
   page: number;
 
+  @ApiProperty()
   @Field(() => Int)
   pageSize: number;
 }
 
 @ObjectType()
 export class CreateImagePayload {
+  @ApiProperty({ example: 'img-3f9a1c2b7d4e' })
   @Field(() => ID)
   imageId: string;
 
+  @ApiProperty({ description: "Zenlayer's request id, for support.", example: 'T1B6F0E2A-...' })
   @Field({ description: "Zenlayer's request id, for support." })
   requestId: string;
 
@@ -72,9 +88,11 @@ export class CreateImagePayload {
 
 @ObjectType()
 export class UpdateImagesPayload {
+  @ApiProperty()
   @Field()
   requestId: string;
 
+  @ApiProperty({ type: [Image] })
   @Field(() => [Image])
   images: Image[];
 }

@@ -1,0 +1,44 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { GqlContextType } from '@nestjs/graphql';
+import type { Request, Response } from 'express';
+import { sendGatewayError } from './error-responses';
+import { ErrorCode, GatewayError } from './gateway-error';
+import { currentRequest } from './request-context';
+
+const CODE_OF_STATUS: Record<number, ErrorCode> = {
+  400: 'BAD_USER_INPUT',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'FAILED_PRECONDITION',
+  413: 'BAD_USER_INPUT',
+  429: 'RATE_LIMITED',
+};
+
+/**
+ * The one translation of errors into REST responses: RFC 9457 problem+json with the code of
+ * the public contract. GraphQL errors are left to GraphQL's own formatter.
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('REST');
+
+  catch(exception: unknown, host: ArgumentsHost): unknown {
+    if (host.getType<GqlContextType>() === 'graphql') return exception;
+    const http = host.switchToHttp();
+    sendGatewayError(http.getRequest<Request>(), http.getResponse<Response>(), this.toGatewayError(exception));
+    return undefined;
+  }
+
+  private toGatewayError(exception: unknown): GatewayError {
+    if (exception instanceof GatewayError) return exception;
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const code = CODE_OF_STATUS[status];
+      if (code) return new GatewayError(code, status === 404 ? 'No such route' : exception.message);
+    }
+    const requestId = currentRequest()?.requestId;
+    this.logger.error({ err: exception, requestId }, 'unexpected error in a REST request');
+    return new GatewayError('INTERNAL_SERVER_ERROR', `Internal server error${requestId ? ` (request id ${requestId})` : ''}`);
+  }
+}

@@ -1,0 +1,86 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Scopes, SCOPE } from '../../auth/scopes';
+import type { AuthenticatedRequest } from '../../auth/scopes.guard';
+import { GatewayError } from '../../common/gateway-error';
+import { RestRoute } from '../../common/rest';
+import { CreateImageInput, UpdateImagesInput } from './dto/images.args';
+import { ImageIdParam, ImagesQuery } from './dto/images.query';
+import { IdempotentCreateService } from './idempotent-create.service';
+import { ImagesService } from './images.service';
+import { CreateImagePayload, Image, ImagePage, UpdateImagesPayload } from './models/image.model';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** The REST face of images: the same services, validation, idempotency and errors as GraphQL. */
+@ApiTags('images')
+@Controller('v1/images')
+export class ImagesController {
+  constructor(
+    private readonly images: ImagesService,
+    private readonly idempotent: IdempotentCreateService,
+  ) {}
+
+  @Get()
+  @Scopes(SCOPE.read)
+  @ApiOperation({ summary: 'A page of images, optionally filtered' })
+  @ApiOkResponse({ type: ImagePage })
+  @RestRoute()
+  list(@Query() query: ImagesQuery): Promise<ImagePage> {
+    return this.images.list(query.filter(), query.page ?? 1, query.pageSize ?? 20);
+  }
+
+  @Get(':id')
+  @Scopes(SCOPE.read)
+  @ApiOperation({ summary: 'One image' })
+  @ApiOkResponse({ type: Image })
+  @RestRoute([404, 'NOT_FOUND: no image with this id'])
+  async get(@Param() { id }: ImageIdParam): Promise<Image> {
+    const [image] = await this.images.findByIds([id]);
+    if (!image) throw new GatewayError('NOT_FOUND', `No image with id ${id}`);
+    return image;
+  }
+
+  @Post()
+  @HttpCode(201)
+  @Scopes(SCOPE.write)
+  @ApiOperation({ summary: "Make a custom image of a powered-off instance's system disk" })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Repeats with the same key and body return the first result (kept 24 h, per client)' })
+  @ApiCreatedResponse({ type: CreateImagePayload })
+  @RestRoute(
+    [404, 'NOT_FOUND: no such instance'],
+    [409, 'QUOTA_EXCEEDED, FAILED_PRECONDITION (instance running, disk busy, zone unsupported) or IDEMPOTENCY_KEY_REUSED'],
+  )
+  async create(
+    @Body() input: CreateImageInput,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Req() req: AuthenticatedRequest,
+  ): Promise<CreateImagePayload> {
+    if (idempotencyKey === undefined) return this.images.create(input);
+    if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw GatewayError.badInput([{ field: 'Idempotency-Key', reasons: ['must be 1 to 255 printable ASCII characters'] }]);
+    }
+    return this.idempotent.create(req.identity?.name ?? 'anonymous', idempotencyKey, input);
+  }
+
+  @Patch()
+  @Scopes(SCOPE.write)
+  @ApiOperation({ summary: 'Rename images and/or change their description' })
+  @ApiOkResponse({ type: UpdateImagesPayload })
+  @RestRoute([404, 'NOT_FOUND: an unknown image id'], [409, 'FAILED_PRECONDITION: an image still CREATING'])
+  async update(@Body() input: UpdateImagesInput): Promise<UpdateImagesPayload> {
+    const { requestId } = await this.images.update(input);
+    const images = await this.images.findByIds(input.ids);
+    return { requestId, images: images.filter((image): image is Image => image !== null) };
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Scopes(SCOPE.write)
+  @ApiOperation({ summary: 'Delete a custom image' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @RestRoute([404, 'NOT_FOUND: no image with this id'], [409, 'FAILED_PRECONDITION: the image is still CREATING'])
+  async delete(@Param() { id }: ImageIdParam): Promise<void> {
+    await this.images.delete([id]);
+  }
+}
