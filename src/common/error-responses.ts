@@ -3,6 +3,7 @@ import { GatewayError } from './gateway-error';
 
 /** 504 when Zenlayer did not answer in time, otherwise the code's status. */
 export function httpStatusOf(error: GatewayError): number {
+  if (error.details.httpStatus) return error.details.httpStatus;
   const upstreamCode = error.details.upstream?.code;
   if (error.code === 'UPSTREAM_UNAVAILABLE' && (upstreamCode === 'GATEWAY_UPSTREAM_TIMEOUT' || upstreamCode === 'GATEWAY_DEADLINE_EXCEEDED')) {
     return 504;

@@ -51,6 +51,8 @@ export interface GatewayErrorDetails {
    * 5xx or an unreadable answer): Zenlayer may have carried it out. Never shown to clients.
    */
   outcomeUnknown?: boolean;
+  /** An HTTP status more precise than the code's own (413 for an oversized body). */
+  httpStatus?: number;
 }
 
 /**

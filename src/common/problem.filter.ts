@@ -37,6 +37,12 @@ export class ProblemFilter implements ExceptionFilter {
       const code = CODE_OF_STATUS[status];
       if (code) return new GatewayError(code, status === 404 ? 'No such route' : exception.message);
     }
+    // Errors of the body parser (http-errors): malformed JSON, an oversized body.
+    const { status, expose, message } = (exception ?? {}) as { status?: unknown; expose?: unknown; message?: unknown };
+    if (typeof status === 'number' && status >= 400 && status < 500 && expose === true) {
+      const detail = status === 413 ? 'The request body is too large' : `The request body could not be read: ${String(message)}`;
+      return new GatewayError(CODE_OF_STATUS[status] ?? 'BAD_USER_INPUT', detail, { httpStatus: status });
+    }
     const requestId = currentRequest()?.requestId;
     this.logger.error({ err: exception, requestId }, 'unexpected error in a REST request');
     return new GatewayError('INTERNAL_SERVER_ERROR', `Internal server error${requestId ? ` (request id ${requestId})` : ''}`);
