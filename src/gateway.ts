@@ -14,6 +14,7 @@ import { ProblemDetails } from './common/rest';
 import type { GatewayConfig } from './config';
 import { Lifecycle } from './health/lifecycle';
 import { FileCredentials } from './upstream/zenlayer';
+import { playgroundRouter } from './playground/playground';
 import { ZenlayerSimulator } from './simulator';
 
 /** A running gateway, and the embedded simulator when it runs in simulator mode. */
@@ -63,6 +64,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.enableCors({ origin: corsOrigin(config), maxAge: 600 });
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+  if (config.graphql.playground) app.use(playgroundRouter());
   const auth = app.get(AuthenticationMiddleware);
   app.use(auth.use.bind(auth));
   app.use(requestLimitsMiddleware(config.graphql));

@@ -1,0 +1,76 @@
+import { NextFunction, Request, Response, Router } from 'express';
+import { dirname, join } from 'node:path';
+
+/** Where the playground's own files are served from: every script, style and font comes from the gateway. */
+export const PLAYGROUND_ASSETS_PATH = '/playground';
+
+const moduleDir = (pkg: string) => dirname(require.resolve(`${pkg}/package.json`));
+
+/** Static files, each from the npm package that ships it. */
+const ASSETS: Record<string, string> = {
+  'react.production.min.js': join(moduleDir('react'), 'umd/react.production.min.js'),
+  'react-dom.production.min.js': join(moduleDir('react-dom'), 'umd/react-dom.production.min.js'),
+  'graphiql.min.js': join(moduleDir('graphiql'), 'graphiql.min.js'),
+  'graphiql.min.css': join(moduleDir('graphiql'), 'graphiql.min.css'),
+};
+
+// No inline script: the page stays within a `script-src 'self'` content security policy.
+const INIT_SCRIPT = `(() => {
+  const url = new URL('/graphql', window.location.href).toString();
+  const fetcher = GraphiQL.createFetcher({ url });
+  const root = ReactDOM.createRoot(document.getElementById('graphiql'));
+  root.render(React.createElement(GraphiQL, {
+    fetcher,
+    isHeadersEditorEnabled: true,
+    shouldPersistHeaders: true,
+    defaultEditorToolsVisibility: 'headers',
+    defaultHeaders: JSON.stringify({ 'x-api-key': '' }, null, 2),
+    defaultQuery: '# Put your API key (or "authorization": "Bearer <token>") in the Headers tab below.\\n{\\n  zones { id name supportsImageCreation }\\n  imageQuotas { zoneId count maxCount remaining }\\n}\\n',
+  }));
+})();
+`;
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8" />
+  <meta name="viewport" content="width=device-width, initial-scale=1" />
+  <title>Zenlayer image gateway — GraphQL playground</title>
+  <link rel="stylesheet" href="${PLAYGROUND_ASSETS_PATH}/graphiql.min.css" />
+  <style>html, body, #graphiql { height: 100%; margin: 0; }</style>
+</head>
+<body>
+  <div id="graphiql">Loading the playground…</div>
+  <script src="${PLAYGROUND_ASSETS_PATH}/react.production.min.js"></script>
+  <script src="${PLAYGROUND_ASSETS_PATH}/react-dom.production.min.js"></script>
+  <script src="${PLAYGROUND_ASSETS_PATH}/graphiql.min.js"></script>
+  <script src="${PLAYGROUND_ASSETS_PATH}/init.js"></script>
+</body>
+</html>
+`;
+
+/** A browser asking for /graphql (an HTML page, not a GraphQL request). */
+export function wantsPlayground(req: Request): boolean {
+  return req.method === 'GET' && req.path === '/graphql' && req.query.query === undefined && req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html';
+}
+
+export const isPlaygroundAsset = (path: string) => path.startsWith(`${PLAYGROUND_ASSETS_PATH}/`);
+
+/**
+ * GraphiQL at GET /graphql for browsers, with its assets under /playground/: works with no
+ * internet access. It has a headers editor for the API key or bearer token.
+ */
+export function playgroundRouter(): Router {
+  const router = Router();
+  router.get('/graphql', (req: Request, res: Response, next: NextFunction) => {
+    if (!wantsPlayground(req)) return next();
+    res.type('html').send(PAGE);
+  });
+  router.get(`${PLAYGROUND_ASSETS_PATH}/init.js`, (_req, res) => {
+    res.type('application/javascript').send(INIT_SCRIPT);
+  });
+  for (const [name, file] of Object.entries(ASSETS)) {
+    router.get(`${PLAYGROUND_ASSETS_PATH}/${name}`, (_req, res) => res.sendFile(file, { maxAge: '1d', immutable: true }));
+  }
+  return router;
+}
