@@ -7,6 +7,7 @@ import { Authenticator, credentialHeaders } from './auth/authenticator';
 import type { Identity } from './auth/identity';
 import type { AuthenticatedRequest } from './auth/scopes.guard';
 import { GraphQLModule } from '@nestjs/graphql';
+import { TerminusModule } from '@nestjs/terminus';
 import type { Request } from 'express';
 import type { ExecutionResult } from 'graphql';
 import { LoggerModule } from 'nestjs-pino';
@@ -16,6 +17,10 @@ import { formatGraphqlError } from './common/graphql-errors';
 import { limitRules, limitsPlugin } from './common/graphql-limits';
 import { ProblemFilter } from './common/problem.filter';
 import { RedisModule } from './common/redis.module';
+import type { RequestContext } from './common/request-context';
+import { graphqlMetricsPlugin } from './observability/graphql-metrics.plugin';
+import { Metrics } from './observability/metrics';
+import { ObservabilityModule } from './observability/observability.module';
 import { REDACTED_LOG_PATHS } from './common/secrets';
 import { gatewayValidationPipe } from './common/validation/validation.pipe';
 import { ConfigModule, GATEWAY_CONFIG, GatewayConfig } from './config';
@@ -54,9 +59,16 @@ export class AppModule {
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
             },
             redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
-            customProps: (req) => ({ operationName: (req as Request).body?.operationName }),
+            // Known by the time a request completes: who called, and which operation or route.
+            // (pino-http also asks at the start, when the operation is not known yet.)
+            customProps: (req, res) => {
+              const context = (req as Request & { context?: RequestContext }).context;
+              return res.headersSent && context?.client ? { client: context.client, operation: context.operation } : {};
+            },
           },
         }),
+        ObservabilityModule,
+        TerminusModule.forRoot({ logger: false }),
         RedisModule,
         AuthModule,
         ZenlayerModule,
@@ -64,15 +76,15 @@ export class AppModule {
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: featureModules,
-          inject: [GATEWAY_CONFIG, ImagesLoaders, QuotasLoaders, ZonesLoaders, Authenticator],
-          useFactory: (cfg: GatewayConfig, images: ImagesLoaders, quotas: QuotasLoaders, zones: ZonesLoaders, authenticator: Authenticator) => ({
+          inject: [GATEWAY_CONFIG, ImagesLoaders, QuotasLoaders, ZonesLoaders, Authenticator, Metrics],
+          useFactory: (cfg: GatewayConfig, images: ImagesLoaders, quotas: QuotasLoaders, zones: ZonesLoaders, authenticator: Authenticator, metrics: Metrics) => ({
             path: '/graphql',
             autoSchemaFile: true,
             sortSchema: true,
             playground: false,
             introspection: cfg.graphql.introspection,
             validationRules: limitRules(cfg.graphql),
-            plugins: [limitsPlugin(cfg.graphql), ApolloServerPluginLandingPageDisabled()],
+            plugins: [limitsPlugin(cfg.graphql), graphqlMetricsPlugin(metrics), ApolloServerPluginLandingPageDisabled()],
             allowBatchedHttpRequests: true,
             subscriptions: {
               'graphql-ws': {

@@ -14,6 +14,8 @@ import { ProblemDetails } from './common/rest';
 import type { GatewayConfig } from './config';
 import { Lifecycle } from './health/lifecycle';
 import { FileCredentials } from './upstream/zenlayer';
+import { httpMetricsMiddleware } from './observability/http-metrics';
+import { Metrics } from './observability/metrics';
 import { playgroundRouter } from './playground/playground';
 import { ZenlayerSimulator } from './simulator';
 
@@ -60,6 +62,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(requestContextMiddleware(config.requestDeadlineMs));
+  app.use(httpMetricsMiddleware(app.get(Metrics)));
   // No upgrade-insecure-requests: the playground and /docs are also opened over plain http on localhost.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.enableCors({ origin: corsOrigin(config), maxAge: 600 });

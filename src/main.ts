@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import pino from 'pino';
 import { ConfigError, GatewayConfig, loadConfig } from './config';
-import { startGateway } from './gateway';
+import { startTracing } from './observability/tracing';
 
 async function main(): Promise<void> {
   let config: GatewayConfig;
@@ -16,6 +16,10 @@ async function main(): Promise<void> {
   if (config.zenlayer.mode === 'simulator') {
     log.warn('simulator mode: no ZENLAYER_ACCESS_KEY_ID/ZENLAYER_ACCESS_KEY_PASSWORD set, so the embedded Zenlayer simulator answers every call');
   }
+  const stopTracing = config.otlpEndpoint ? startTracing(config.otlpEndpoint) : undefined;
+  if (stopTracing) log.info({ endpoint: config.otlpEndpoint }, 'tracing: sending OpenTelemetry spans over OTLP/HTTP');
+  // Loaded only now, so that tracing (when on) instruments the HTTP stack as it loads.
+  const { startGateway } = await import('./gateway');
   const gateway = await startGateway(config);
   log.info({ upstream: gateway.upstreamUrl, mode: config.zenlayer.mode }, `upstream: ${config.zenlayer.mode === 'simulator' ? 'embedded simulator' : 'Zenlayer'} at ${gateway.upstreamUrl}`);
   log.info(`GraphQL ready at ${gateway.url}/graphql`);
@@ -23,7 +27,8 @@ async function main(): Promise<void> {
   const shutdown = (signal: NodeJS.Signals) => {
     log.info({ signal }, `${signal}: draining (at most ${config.shutdownGraceMs} ms), then exiting`);
     gateway.close().then(
-      () => {
+      async () => {
+        await stopTracing?.().catch(() => undefined);
         log.info('stopped');
         process.exit(0);
       },

@@ -42,7 +42,7 @@ describe('the GraphQL playground in Chromium', () => {
     await page.waitForSelector('.graphiql-query-editor .CodeMirror');
     const setEditor = (selector: string, value: string) =>
       page.evaluate(
-        ([s, v]) => (document.querySelector(s) as unknown as { CodeMirror: { setValue(text: string): void } }).CodeMirror.setValue(v),
+        ([s, v]) => ((globalThis as any).document.querySelector(s) as unknown as { CodeMirror: { setValue(text: string): void } }).CodeMirror.setValue(v),
         [selector, value] as const,
       );
     await setEditor('.graphiql-query-editor .CodeMirror', '{ zones { id } }');
@@ -50,13 +50,13 @@ describe('the GraphQL playground in Chromium', () => {
     const headerEditors = await page.$$('.graphiql-editor-tool .CodeMirror');
     await page.evaluate(
       ([index, value]) => {
-        const editors = document.querySelectorAll('.graphiql-editor-tool .CodeMirror');
+        const editors = (globalThis as any).document.querySelectorAll('.graphiql-editor-tool .CodeMirror');
         (editors[index] as unknown as { CodeMirror: { setValue(text: string): void } }).CodeMirror.setValue(value);
       },
       [headerEditors.length - 1, JSON.stringify({ 'x-api-key': KEYS.reader })] as const,
     );
     await page.click('.graphiql-execute-button');
-    await page.waitForFunction(() => document.querySelector('.graphiql-response')?.textContent?.includes('FRA-A'), undefined, { timeout: 15_000 });
+    await page.waitForFunction(() => (globalThis as any).document.querySelector('.graphiql-response')?.textContent?.includes('FRA-A'), undefined, { timeout: 15_000 });
     const result = await page.textContent('.graphiql-response');
     expect(result).toContain('"id": "FRA-A"');
     expect(result).not.toContain('UNAUTHENTICATED');
@@ -64,7 +64,7 @@ describe('the GraphQL playground in Chromium', () => {
     // With the key in place, the schema (introspection) loads and the docs show it.
     await page.click('[aria-label="Re-fetch GraphQL schema"]');
     await page.click('[aria-label="Show Documentation Explorer"]');
-    await page.waitForFunction(() => document.querySelector('.graphiql-doc-explorer')?.textContent?.includes('Query'), undefined, { timeout: 15_000 });
+    await page.waitForFunction(() => (globalThis as any).document.querySelector('.graphiql-doc-explorer')?.textContent?.includes('Query'), undefined, { timeout: 15_000 });
     expect(await page.textContent('.graphiql-doc-explorer')).toMatch(/Mutation/);
 
     await page.screenshot({ path: join(tmpdir(), 'playground.png') });

@@ -83,7 +83,7 @@ describe('upstream resilience', () => {
       expect(h.simulator.callCount()).toBe(3);
       const notReady = await fetch(`${h.gateway.url}/readyz`);
       expect(notReady.status).toBe(503);
-      expect(await notReady.json()).toMatchObject({ checks: { upstream: { status: 'down', detail: 'circuit open' } } });
+      expect(await notReady.json()).toMatchObject({ status: 'error', error: { upstream: { status: 'down', circuit: 'open' } } });
 
       await new Promise((resolve) => setTimeout(resolve, 450));
       const probe = await h.graphql('{ zones { id } }');

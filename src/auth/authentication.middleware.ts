@@ -8,7 +8,7 @@ import { ClientRateLimiter } from './client-rate-limiter';
 import type { AuthenticatedRequest } from './scopes.guard';
 
 /** Paths anyone may reach: health checks for orchestrators, and the API's own documentation (when served). */
-const isPublic = (path: string) => path === '/healthz' || path === '/readyz' || path === '/docs' || path.startsWith('/docs/') || path.startsWith('/docs-');
+const isPublic = (path: string) => path === '/healthz' || path === '/readyz' || path === '/metrics' || path === '/docs' || path.startsWith('/docs/') || path.startsWith('/docs-');
 
 /**
  * Authenticates every request before GraphQL or a route sees it, then counts it against the

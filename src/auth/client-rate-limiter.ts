@@ -4,6 +4,7 @@ import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRe
 import { GatewayError } from '../common/gateway-error';
 import { REDIS_CLIENT } from '../common/redis';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
+import { Metrics } from '../observability/metrics';
 
 /**
  * Requests per minute per client (API key name, JWT subject, or IP address for anonymous
@@ -14,7 +15,11 @@ import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 export class ClientRateLimiter {
   private readonly limiter?: RateLimiterAbstract;
 
-  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig, @Inject(REDIS_CLIENT) redis: RedisClientType | null) {
+  constructor(
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    @Inject(REDIS_CLIENT) redis: RedisClientType | null,
+    private readonly metrics: Metrics,
+  ) {
     const points = config.rateLimitPerMinute;
     if (points <= 0) return;
     const memory = new RateLimiterMemory({ points, duration: 60, keyPrefix: 'client' });
@@ -30,6 +35,7 @@ export class ClientRateLimiter {
       await this.limiter.consume(clientKey);
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      this.metrics.rateLimited('client');
       const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
       throw new GatewayError('RATE_LIMITED', `Too many requests from this client: retry after ${retryAfterSeconds} s`, { retryAfterSeconds });
     }

@@ -31,6 +31,8 @@ export function requestContextMiddleware(deadlineMs: number) {
     const requestId = typeof given === 'string' && ACCEPTED_ID.test(given) ? given : randomUUID();
     (req as Request & { id: string }).id = requestId;
     res.setHeader('x-request-id', requestId);
-    storage.run({ requestId, deadline: AbortSignal.timeout(deadlineMs) }, next);
+    const context: RequestContext = { requestId, deadline: AbortSignal.timeout(deadlineMs) };
+    (req as Request & { context?: RequestContext }).context = context;
+    storage.run(context, next);
   };
 }

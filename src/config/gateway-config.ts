@@ -61,6 +61,10 @@ export interface GatewayConfig {
   };
   /** Whether the OpenAPI document (/docs-json) and its UI (/docs) are served. */
   docs: boolean;
+  /** Bearer token /metrics asks for; open when unset. */
+  metricsToken?: string;
+  /** OTLP/HTTP collector for traces; tracing is off (and costs nothing) when unset. */
+  otlpEndpoint?: string;
   /** Requests per minute per client; 0 is off. */
   rateLimitPerMinute: number;
   /**

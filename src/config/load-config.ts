@@ -10,7 +10,7 @@ import type { ApiKeyClient, GatewayConfig } from './gateway-config';
 export const KNOWN_SCOPES = ['images:read', 'images:write'] as const;
 
 /** Variables whose values are secret: never echoed in an error message. */
-const SECRET_VARIABLES = new Set(['ZENLAYER_ACCESS_KEY_PASSWORD', 'GATEWAY_API_KEYS', 'JWT_SECRET', 'SIMULATOR_ACCESS_KEY_PASSWORD']);
+const SECRET_VARIABLES = new Set(['ZENLAYER_ACCESS_KEY_PASSWORD', 'GATEWAY_API_KEYS', 'JWT_SECRET', 'SIMULATOR_ACCESS_KEY_PASSWORD', 'METRICS_TOKEN']);
 
 /** Thrown when the environment is not usable; its message names every bad variable. */
 export class ConfigError extends Error {
@@ -96,6 +96,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
       maxBatch: vars.GRAPHQL_MAX_BATCH,
     },
     docs: vars.DOCS_ENABLED ? vars.DOCS_ENABLED === 'true' : !production,
+    metricsToken: vars.METRICS_TOKEN,
+    otlpEndpoint: vars.OTEL_EXPORTER_OTLP_ENDPOINT,
     rateLimitPerMinute: vars.RATE_LIMIT_PER_MINUTE,
     secrets: secretValues(vars, credentials),
     cacheTtlSeconds: {
@@ -112,7 +114,7 @@ function secretValues(vars: EnvironmentVariables, credentials: ZenlayerCredentia
   const plainKeys = vars.GATEWAY_API_KEYS
     ? (JSON.parse(vars.GATEWAY_API_KEYS) as Array<{ key?: unknown }>).map((entry) => entry.key).filter((k): k is string => typeof k === 'string')
     : [];
-  return [credentials?.accessKeyPassword, vars.JWT_SECRET, vars.SIMULATOR_ACCESS_KEY_PASSWORD, ...plainKeys].filter(
+  return [credentials?.accessKeyPassword, vars.JWT_SECRET, vars.SIMULATOR_ACCESS_KEY_PASSWORD, vars.METRICS_TOKEN, ...plainKeys].filter(
     (s): s is string => typeof s === 'string' && s.length >= 4,
   );
 }
@@ -121,7 +123,7 @@ function pickKnown(env: NodeJS.ProcessEnv): Record<string, string> {
   const known = Object.keys(new EnvironmentVariables());
   const extra = ['LOG_LEVEL', 'ZENLAYER_ACCESS_KEY_ID', 'ZENLAYER_ACCESS_KEY_PASSWORD', 'ZENLAYER_CREDENTIALS_FILE',
     'GATEWAY_API_KEYS', 'JWT_SECRET', 'JWT_JWKS_URI', 'JWT_ISSUER', 'JWT_AUDIENCE', 'REDIS_URL', 'CORS_ORIGINS',
-    'SIMULATOR_ACCESS_KEY_ID', 'SIMULATOR_ACCESS_KEY_PASSWORD'];
+    'SIMULATOR_ACCESS_KEY_ID', 'SIMULATOR_ACCESS_KEY_PASSWORD', 'METRICS_TOKEN', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'DOCS_ENABLED', 'GRAPHQL_INTROSPECTION', 'GRAPHQL_PLAYGROUND'];
   const picked: Record<string, string> = {};
   for (const name of new Set([...known, ...extra])) {
     const value = env[name];

@@ -1,20 +1,21 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { RedisClientType } from '@keyv/redis';
-import type { Response } from 'express';
+import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
+import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { Public } from '../auth/scopes';
 import { REDIS_CLIENT } from '../common/redis';
 import { UpstreamPolicies } from '../upstream/zenlayer';
 import { Lifecycle } from './lifecycle';
 
-type Check = { status: 'up' | 'down'; detail?: string };
-
-/** Liveness and readiness for orchestrators. */
+/** Liveness and readiness for orchestrators (@nestjs/terminus). */
 @ApiTags('operations')
 @Public()
 @Controller()
 export class HealthController {
   constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicator: HealthIndicatorService,
     private readonly policies: UpstreamPolicies,
     private readonly lifecycle: Lifecycle,
     @Inject(REDIS_CLIENT) private readonly redis: RedisClientType | null,
@@ -26,18 +27,30 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Ready for traffic: configuration loaded, upstream circuit not open, Redis reachable when configured, not draining. */
+  /**
+   * Ready for traffic: configuration loaded, the circuit towards Zenlayer not open, Redis
+   * reachable when configured, and not draining for shutdown. 503 otherwise.
+   */
   @Get('readyz')
-  readyz(@Res({ passthrough: true }) res: Response): { status: 'ok' | 'unavailable'; checks: Record<string, Check> } {
-    const circuit = this.policies.circuitState;
-    const checks: Record<string, Check> = {
-      configuration: { status: 'up' },
-      upstream: { status: circuit === 'closed' || circuit === 'half-open' ? 'up' : 'down', detail: `circuit ${circuit}` },
-      lifecycle: this.lifecycle.shuttingDown ? { status: 'down', detail: 'shutting down' } : { status: 'up' },
-    };
-    if (this.redis) checks.redis = this.redis.isReady ? { status: 'up' } : { status: 'down', detail: 'not connected' };
-    const ready = Object.values(checks).every((check) => check.status === 'up');
-    res.status(ready ? 200 : 503);
-    return { status: ready ? 'ok' : 'unavailable', checks };
+  @HealthCheck()
+  async readyz(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
+    const checks = [
+      // The configuration was validated before the app could start.
+      () => this.indicator.check('configuration').up(),
+      () => {
+        const circuit = this.policies.circuitState;
+        const session = this.indicator.check('upstream');
+        return circuit === 'open' || circuit === 'isolated' ? session.down({ circuit }) : session.up({ circuit });
+      },
+      () => (this.lifecycle.shuttingDown ? this.indicator.check('lifecycle').down({ message: 'shutting down' }) : this.indicator.check('lifecycle').up()),
+      ...(this.redis ? [() => (this.redis!.isReady ? this.indicator.check('redis').up() : this.indicator.check('redis').down({ message: 'not connected' }))] : []),
+    ];
+    try {
+      return await this.health.check(checks);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      res.status(503);
+      return error.getResponse() as HealthCheckResult;
+    }
   }
 }

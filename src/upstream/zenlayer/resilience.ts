@@ -29,7 +29,7 @@ export interface ResilienceOptions {
   /** Calls per second (token bucket), counted across replicas when `redis` is given. */
   ratePerSecond: number;
   redis?: RedisClientType;
-  onRetry?: (attempt: number, error: unknown) => void;
+  onRetry?: (kind: ActionKind, attempt: number) => void;
   onCircuitChange?: (state: CircuitStateName) => void;
 }
 
@@ -79,7 +79,7 @@ export class UpstreamPolicies {
     });
     const retryFor = (kind: ActionKind) => {
       const policy = retry(handleWhen((error) => isRetryable(kind, error)), { maxAttempts: options.maxAttempts - 1, backoff });
-      policy.onRetry((event) => options.onRetry?.(event.attempt, 'error' in event ? event.error : undefined));
+      policy.onRetry((event) => options.onRetry?.(kind, event.attempt));
       return policy;
     };
     this.retries = { read: retryFor('read'), write: retryFor('write') };

@@ -2,6 +2,7 @@ import type { RedisClientType } from '@keyv/redis';
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { REDIS_CLIENT } from '../../common/redis';
+import { Metrics } from '../../observability/metrics';
 import { GATEWAY_CONFIG, GatewayConfig } from '../../config';
 import { FileCredentials, staticCredentials } from './credentials';
 import { ReadCache } from './read-cache';
@@ -34,8 +35,8 @@ import { ZenlayerService } from './zenlayer.service';
     },
     {
       provide: ReadCache,
-      inject: [GATEWAY_CONFIG, REDIS_CLIENT, PinoLogger],
-      useFactory: ({ cacheTtlSeconds: ttl }: GatewayConfig, redis: RedisClientType | null, logger: PinoLogger) => {
+      inject: [GATEWAY_CONFIG, REDIS_CLIENT, PinoLogger, Metrics],
+      useFactory: ({ cacheTtlSeconds: ttl }: GatewayConfig, redis: RedisClientType | null, logger: PinoLogger, metrics: Metrics) => {
         logger.setContext('cache');
         return new ReadCache({
           ttlMs: {
@@ -45,14 +46,15 @@ import { ZenlayerService } from './zenlayer.service';
             DescribeImage: ttl.images * 1000,
           },
           redis: redis ?? undefined,
+          onRead: (action, outcome) => metrics.cacheRead(action, outcome),
           onStoreError: (error) => logger.warn({ err: error }, 'cache store failed; reading from Zenlayer instead'),
         });
       },
     },
     {
       provide: UpstreamPolicies,
-      inject: [GATEWAY_CONFIG, REDIS_CLIENT, PinoLogger],
-      useFactory: ({ zenlayer }: GatewayConfig, redis: RedisClientType | null, logger: PinoLogger) => {
+      inject: [GATEWAY_CONFIG, REDIS_CLIENT, PinoLogger, Metrics],
+      useFactory: ({ zenlayer }: GatewayConfig, redis: RedisClientType | null, logger: PinoLogger, metrics: Metrics) => {
         logger.setContext('zenlayer');
         return new UpstreamPolicies({
           maxAttempts: zenlayer.maxAttempts,
@@ -63,7 +65,11 @@ import { ZenlayerService } from './zenlayer.service';
           queueSize: zenlayer.queueSize,
           ratePerSecond: zenlayer.ratePerSecond,
           redis: redis ?? undefined,
-          onCircuitChange: (state) => logger.warn({ circuit: state }, `upstream circuit ${state}`),
+          onRetry: (kind) => metrics.retry(kind),
+          onCircuitChange: (state) => {
+            metrics.circuit(state);
+            logger.warn({ circuit: state }, `upstream circuit ${state}`);
+          },
         });
       },
     },

@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { GatewayError } from '../../common/gateway-error';
 import { currentRequest } from '../../common/request-context';
 import { secretScrubber } from '../../common/secrets';
 import { GATEWAY_CONFIG, GatewayConfig } from '../../config';
+import { Metrics } from '../../observability/metrics';
 import {
   RequestOf,
   ResponseOf,
@@ -18,6 +20,8 @@ import { ReadCache } from './read-cache';
 import { UpstreamPolicies } from './resilience';
 import { ZenlayerClient, ZenlayerResult } from './zenlayer.client';
 import { ZenlayerError } from './zenlayer.error';
+
+const tracer = trace.getTracer('zenlayer-image-gateway');
 
 const isRead = (action: ZenlayerActionName): action is ZenlayerReadAction => ZENLAYER_ACTIONS[action].kind === 'read';
 
@@ -47,6 +51,7 @@ export class ZenlayerService {
     @InjectPinoLogger('zenlayer') private readonly logger: PinoLogger,
     @InjectPinoLogger('audit') private readonly audit: PinoLogger,
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    private readonly metrics: Metrics,
   ) {
     this.scrub = secretScrubber(config.secrets);
     this.deadlineMs = config.requestDeadlineMs;
@@ -93,6 +98,7 @@ export class ZenlayerService {
     } catch (error) {
       const refused = fromPolicyError(error, action, this.deadlineMs, signal.aborted);
       if (refused) {
+        if (refused.code === 'RATE_LIMITED') this.metrics.rateLimited('upstream');
         // Past the deadline with an attempt under way, a write may have reached Zenlayer.
         if (!isRead(action) && signal.aborted && attempt > 0) refused.details.outcomeUnknown = true;
         this.logger.warn({ action, attempts: attempt, outcome: refused.details.upstream?.code }, 'upstream call not completed');
@@ -114,13 +120,38 @@ export class ZenlayerService {
     signal: AbortSignal,
     attempt: number,
   ): Promise<ZenlayerResult<ResponseOf<A>>> {
+    // A no-op unless tracing was started (OTEL_EXPORTER_OTLP_ENDPOINT).
+    return tracer.startActiveSpan(`zenlayer ${action}`, { kind: SpanKind.CLIENT, attributes: { 'zenlayer.action': action, 'zenlayer.attempt': attempt } }, async (span) => {
+      try {
+        const result = await this.attemptOnce(action, request, signal, attempt);
+        span.setAttributes({ 'zenlayer.outcome': 'OK', 'zenlayer.request_id': result.requestId });
+        return result;
+      } catch (error) {
+        const code = error instanceof ZenlayerError ? error.code : 'ERROR';
+        span.setAttributes({ 'zenlayer.outcome': code, ...(error instanceof ZenlayerError && error.requestId && { 'zenlayer.request_id': error.requestId }) });
+        span.setStatus({ code: SpanStatusCode.ERROR, message: code });
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  private async attemptOnce<A extends ZenlayerActionName>(
+    action: A,
+    request: RequestOf<A>,
+    signal: AbortSignal,
+    attempt: number,
+  ): Promise<ZenlayerResult<ResponseOf<A>>> {
     const started = performance.now();
     try {
       const result = await this.client.call(action, request, { signal });
+      this.metrics.upstreamCall(action, 'OK', (performance.now() - started) / 1000);
       this.logger.info({ action, attempt, outcome: 'OK', durationMs: elapsed(started), upstreamRequestId: result.requestId }, 'upstream call');
       return result;
     } catch (error) {
       if (error instanceof ZenlayerError) {
+        this.metrics.upstreamCall(action, error.code, (performance.now() - started) / 1000);
         this.logger.warn(
           {
             action,
