@@ -12,7 +12,8 @@ async function main(): Promise<void> {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
-  const log = pino({ level: config.logLevel === 'silent' ? 'info' : config.logLevel, base: { context: 'bootstrap' } });
+  // Start-up and shutdown lines are always shown, whatever LOG_LEVEL says about the rest.
+  const log = pino({ level: ['debug', 'trace'].includes(config.logLevel) ? config.logLevel : 'info', base: { context: 'bootstrap' } });
   if (config.zenlayer.mode === 'simulator') {
     log.warn('simulator mode: no ZENLAYER_ACCESS_KEY_ID/ZENLAYER_ACCESS_KEY_PASSWORD set, so the embedded Zenlayer simulator answers every call');
   }

@@ -1,0 +1,126 @@
+import { SIMULATOR_DEFAULT_CREDENTIALS, ZenlayerSimulator } from '../src/simulator';
+import { API_KEYS_ENV, KEYS } from './helpers/clients';
+import { eventually } from './helpers/harness';
+import { GatewayProcess, runGatewayProcess } from './helpers/process';
+import { RedisServer, startRedis } from './helpers/redis-server';
+
+/** Two gateway processes sharing one Redis and one simulator, as replicas behind a Service. */
+describe('two replicas sharing Redis', () => {
+  jest.setTimeout(90_000);
+  const simulator = new ZenlayerSimulator({ imageReadyDelayMs: 500 });
+  let redis: RedisServer;
+  const replicas: GatewayProcess[] = [];
+  const urls: string[] = [];
+
+  const graphql = async (replica: number, query: string, headers: Record<string, string> = { 'x-api-key': KEYS.writer }, variables?: object) => {
+    const response = await fetch(urls[replica], {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, body: (await response.json()) as { data?: any; errors?: Array<{ message: string; extensions: { code: string } }> } };
+  };
+  const ready = async (replica: number) => (await fetch(urls[replica].replace('/graphql', '/readyz'))).status;
+
+  beforeAll(async () => {
+    const upstream = await simulator.listen(0, '127.0.0.1');
+    redis = await startRedis();
+    const env = {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      ZENLAYER_BASE_URL: upstream,
+      ZENLAYER_ACCESS_KEY_ID: SIMULATOR_DEFAULT_CREDENTIALS.accessKeyId,
+      ZENLAYER_ACCESS_KEY_PASSWORD: SIMULATOR_DEFAULT_CREDENTIALS.accessKeyPassword,
+      GATEWAY_API_KEYS: API_KEYS_ENV,
+      REDIS_URL: redis.url,
+      CACHE_TTL_QUOTAS_SECONDS: '60',
+      CACHE_TTL_IMAGES_SECONDS: '60',
+      RATE_LIMIT_PER_MINUTE: '1000',
+    };
+    replicas.push(runGatewayProcess(env), runGatewayProcess({ ...env, GATEWAY_API_KEYS: API_KEYS_ENV }));
+    urls.push(...(await Promise.all(replicas.map((r) => r.graphqlUrl()))));
+  });
+  afterAll(async () => {
+    await Promise.all(replicas.map((r) => r.stop()));
+    await redis?.stop();
+    await simulator.close();
+  });
+
+  it('creates one image for one idempotency key sent to both replicas at once', async () => {
+    const create = (replica: number) =>
+      graphql(replica, 'mutation($i: CreateImageInput!, $k: String) { createImage(input: $i, idempotencyKey: $k) { imageId } }', undefined, {
+        i: { instanceId: 'ins-hkg-stopped', name: 'two-replicas' },
+        k: 'replica-key-1',
+      });
+    const answers = await Promise.all([create(0), create(1), create(0), create(1)]);
+    const ids = new Set(answers.map((a) => a.body.data?.createImage?.imageId));
+    expect(ids.size).toBe(1);
+    expect([...ids][0]).toMatch(/^img-/);
+    expect(simulator.callCount('CreateImage')).toBe(1);
+  });
+
+  it('shows a mutation made through one replica at once through the other', async () => {
+    const quota = '{ imageQuota(zoneId: "TYO-A") { count } }';
+    expect((await graphql(1, quota)).body.data).toEqual({ imageQuota: { count: 0 } }); // now cached for 60 s
+    await graphql(0, 'mutation { createImage(input: { instanceId: "ins-tyo-stopped", name: "seen-elsewhere" }) { imageId } }');
+    expect((await graphql(1, quota)).body.data).toEqual({ imageQuota: { count: 1 } });
+  });
+
+  it('keeps serving reads while Redis is down, refuses an idempotent create it cannot check, reports not ready, and recovers', async () => {
+    await redis.stop();
+    await eventually(async () => expect(await ready(0)).toBe(503));
+    expect(await ready(1)).toBe(503);
+
+    const read = await graphql(1, '{ zones { id } imageQuotas { zoneId } }');
+    expect(read.body.errors).toBeUndefined();
+    expect(read.body.data.zones).toHaveLength(5);
+
+    const before = simulator.callCount('CreateImage');
+    const refused = await graphql(0, 'mutation { createImage(input: { instanceId: "ins-fra-stopped", name: "unchecked" }, idempotencyKey: "k-down") { imageId } }');
+    expect(refused.body.errors![0]).toMatchObject({ extensions: { code: 'UPSTREAM_UNAVAILABLE' }, message: expect.stringMatching(/idempotency store/) });
+    expect(simulator.callCount('CreateImage')).toBe(before);
+
+    await redis.start();
+    await eventually(async () => {
+      expect(await ready(0)).toBe(200);
+      expect(await ready(1)).toBe(200);
+    }, 15_000, 200);
+    const accepted = await graphql(0, 'mutation { createImage(input: { instanceId: "ins-fra-stopped", name: "checked" }, idempotencyKey: "k-up") { imageId } }');
+    expect(accepted.body.errors).toBeUndefined();
+  });
+});
+
+describe('a client rate limit across replicas', () => {
+  jest.setTimeout(60_000);
+  const simulator = new ZenlayerSimulator();
+  let redis: RedisServer;
+  const replicas: GatewayProcess[] = [];
+
+  afterAll(async () => {
+    await Promise.all(replicas.map((r) => r.stop()));
+    await redis?.stop();
+    await simulator.close();
+  });
+
+  it('counts one client\'s requests on both replicas together', async () => {
+    const upstream = await simulator.listen(0, '127.0.0.1');
+    redis = await startRedis();
+    const env = {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      ZENLAYER_BASE_URL: upstream,
+      ZENLAYER_ACCESS_KEY_ID: SIMULATOR_DEFAULT_CREDENTIALS.accessKeyId,
+      ZENLAYER_ACCESS_KEY_PASSWORD: SIMULATOR_DEFAULT_CREDENTIALS.accessKeyPassword,
+      GATEWAY_API_KEYS: API_KEYS_ENV,
+      REDIS_URL: redis.url,
+      RATE_LIMIT_PER_MINUTE: '4',
+    };
+    replicas.push(runGatewayProcess(env), runGatewayProcess(env));
+    const urls = await Promise.all(replicas.map((r) => r.graphqlUrl()));
+    const ask = (url: string) =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': KEYS.reader }, body: JSON.stringify({ query: '{ zones { id } }' }) });
+    const statuses: number[] = [];
+    for (const url of [urls[0], urls[1], urls[0], urls[1], urls[0], urls[1]]) statuses.push((await ask(url)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+  });
+});
