@@ -31,7 +31,13 @@ export function requestContextMiddleware(deadlineMs: number) {
     const requestId = typeof given === 'string' && ACCEPTED_ID.test(given) ? given : randomUUID();
     (req as Request & { id: string }).id = requestId;
     res.setHeader('x-request-id', requestId);
-    const context: RequestContext = { requestId, deadline: AbortSignal.timeout(deadlineMs) };
+    // One timer per request, cleared as soon as the response is done (AbortSignal.timeout would
+    // keep every request's signal alive for the whole deadline).
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), deadlineMs);
+    timer.unref();
+    res.once('close', () => clearTimeout(timer));
+    const context: RequestContext = { requestId, deadline: deadline.signal };
     (req as Request & { context?: RequestContext }).context = context;
     storage.run(context, next);
   };

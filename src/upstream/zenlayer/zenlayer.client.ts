@@ -70,13 +70,21 @@ export class ZenlayerClient {
     const body = Buffer.from(JSON.stringify(request), 'utf8');
     const timestamp = String(this.clock());
     const authorization = authorizationHeader(this.options.credentials(), { host: this.host, timestamp, body });
-    const deadline = AbortSignal.timeout(this.options.timeoutMs);
-    const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
+    // One controller for this attempt: aborted by its own timeout or by the caller's signal.
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.options.timeoutMs);
+    const onCallerAbort = () => controller.abort();
+    options.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    if (options.signal?.aborted) controller.abort();
 
     let answer: AxiosResponse<string>;
     try {
       answer = await this.http.post<string>(endpoint.path, body, {
-        signal,
+        signal: controller.signal,
         headers: {
           [HEADER.contentType]: ZC2_CONTENT_TYPE,
           [HEADER.host]: this.host,
@@ -89,7 +97,10 @@ export class ZenlayerClient {
         },
       });
     } catch (error) {
-      throw transportError(action, error, deadline.aborted);
+      throw transportError(action, error, timedOut);
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onCallerAbort);
     }
     return parseAnswer(action, answer);
   }

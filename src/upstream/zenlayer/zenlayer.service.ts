@@ -62,7 +62,7 @@ export class ZenlayerService {
     request: RequestOf<A>,
     options: ServiceCallOptions = {},
   ): Promise<ZenlayerResult<ResponseOf<A>>> {
-    const signal = options.signal ?? currentRequest()?.deadline ?? AbortSignal.timeout(this.deadlineMs);
+    const signal = options.signal ?? currentRequest()?.deadline ?? timeoutSignal(this.deadlineMs);
     if (isRead(action) && options.fresh) return this.send(action, request, signal);
     if (isRead(action)) {
       // A shared call runs within the deadline of the request that started it; every caller
@@ -194,6 +194,13 @@ export class ZenlayerService {
 function mayHaveActed(error: ZenlayerError): boolean {
   if (!error.sent || error.throttled) return false;
   return error.kind === 'timeout' || error.kind === 'network' || error.kind === 'bad-response' || (error.httpStatus ?? 0) >= 500;
+}
+
+/** For calls outside a client request (the status poller): a deadline whose timer does not hold the process. */
+function timeoutSignal(ms: number): AbortSignal {
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), ms).unref();
+  return controller.signal;
 }
 
 const elapsed = (started: number) => Math.round((performance.now() - started) * 10) / 10;
