@@ -60,6 +60,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   });
   app.useLogger(app.get(GatewayLogger));
   app.disable('x-powered-by');
+  // API answers are not cached by browsers or proxies; hashing every body for an ETag is wasted work.
+  app.set('etag', false);
   app.set('trust proxy', 'loopback');
   app.use(requestContextMiddleware(config.requestDeadlineMs));
   app.use(httpMetricsMiddleware(app.get(Metrics)));

@@ -4,6 +4,18 @@ import { eventually } from './helpers/harness';
 import { GatewayProcess, runGatewayProcess } from './helpers/process';
 import { RedisServer, startRedis } from './helpers/redis-server';
 
+/** The environment of a replica in production mode, sharing the given simulator and Redis. */
+const replicaEnv = (upstream: string, redisUrl: string, extra: Record<string, string>) => ({
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'warn',
+  ZENLAYER_BASE_URL: upstream,
+  ZENLAYER_ACCESS_KEY_ID: SIMULATOR_DEFAULT_CREDENTIALS.accessKeyId,
+  ZENLAYER_ACCESS_KEY_PASSWORD: SIMULATOR_DEFAULT_CREDENTIALS.accessKeyPassword,
+  GATEWAY_API_KEYS: API_KEYS_ENV,
+  REDIS_URL: redisUrl,
+  ...extra,
+});
+
 /** Two gateway processes sharing one Redis and one simulator, as replicas behind a Service. */
 describe('two replicas sharing Redis', () => {
   jest.setTimeout(90_000);
@@ -25,19 +37,8 @@ describe('two replicas sharing Redis', () => {
   beforeAll(async () => {
     const upstream = await simulator.listen(0, '127.0.0.1');
     redis = await startRedis();
-    const env = {
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      ZENLAYER_BASE_URL: upstream,
-      ZENLAYER_ACCESS_KEY_ID: SIMULATOR_DEFAULT_CREDENTIALS.accessKeyId,
-      ZENLAYER_ACCESS_KEY_PASSWORD: SIMULATOR_DEFAULT_CREDENTIALS.accessKeyPassword,
-      GATEWAY_API_KEYS: API_KEYS_ENV,
-      REDIS_URL: redis.url,
-      CACHE_TTL_QUOTAS_SECONDS: '60',
-      CACHE_TTL_IMAGES_SECONDS: '60',
-      RATE_LIMIT_PER_MINUTE: '1000',
-    };
-    replicas.push(runGatewayProcess(env), runGatewayProcess({ ...env, GATEWAY_API_KEYS: API_KEYS_ENV }));
+    const env = replicaEnv(upstream, redis.url, { CACHE_TTL_QUOTAS_SECONDS: '60', CACHE_TTL_IMAGES_SECONDS: '60', RATE_LIMIT_PER_MINUTE: '1000' });
+    replicas.push(runGatewayProcess(env), runGatewayProcess(env));
     urls.push(...(await Promise.all(replicas.map((r) => r.graphqlUrl()))));
   });
   afterAll(async () => {
@@ -105,16 +106,7 @@ describe('a client rate limit across replicas', () => {
   it('counts one client\'s requests on both replicas together', async () => {
     const upstream = await simulator.listen(0, '127.0.0.1');
     redis = await startRedis();
-    const env = {
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      ZENLAYER_BASE_URL: upstream,
-      ZENLAYER_ACCESS_KEY_ID: SIMULATOR_DEFAULT_CREDENTIALS.accessKeyId,
-      ZENLAYER_ACCESS_KEY_PASSWORD: SIMULATOR_DEFAULT_CREDENTIALS.accessKeyPassword,
-      GATEWAY_API_KEYS: API_KEYS_ENV,
-      REDIS_URL: redis.url,
-      RATE_LIMIT_PER_MINUTE: '4',
-    };
+    const env = replicaEnv(upstream, redis.url, { RATE_LIMIT_PER_MINUTE: '4' });
     replicas.push(runGatewayProcess(env), runGatewayProcess(env));
     const urls = await Promise.all(replicas.map((r) => r.graphqlUrl()));
     const ask = (url: string) =>

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import {
   IsIn,
@@ -14,6 +15,10 @@ import {
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value);
 const blankToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
+/** A whole number from `min` to `max`, given as a string in the environment; `message` says what it is. */
+const IntInRange = (min: number, max: number, message: string) =>
+  applyDecorators(Transform(toInt), IsInt({ message }), Min(min, { message }), Max(max, { message }));
+
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -22,10 +27,7 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
  * simulator's and the log level); rules that span several variables live in `loadConfig`.
  */
 export class EnvironmentVariables {
-  @Transform(toInt)
-  @IsInt({ message: 'must be a whole number from 0 to 65535' })
-  @Min(0, { message: 'must be a whole number from 0 to 65535' })
-  @Max(65535, { message: 'must be a whole number from 0 to 65535' })
+  @IntInRange(0, 65535, 'must be a whole number from 0 to 65535')
   PORT: number = 3000;
 
   @IsString()
@@ -63,10 +65,7 @@ export class EnvironmentVariables {
   )
   ZENLAYER_BASE_URL: string = 'https://console.zenlayer.com';
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be a whole number of milliseconds from 100 to 120000' })
-  @Min(100, { message: 'must be a whole number of milliseconds from 100 to 120000' })
-  @Max(120000, { message: 'must be a whole number of milliseconds from 100 to 120000' })
+  @IntInRange(100, 120000, 'must be a whole number of milliseconds from 100 to 120000')
   ZENLAYER_TIMEOUT_MS: number = 10000;
 
   @Transform(blankToUndefined)
@@ -120,70 +119,37 @@ export class EnvironmentVariables {
   @MinLength(1)
   SIMULATOR_ACCESS_KEY_PASSWORD?: string;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be a whole number of milliseconds from 0 to 3600000' })
-  @Min(0, { message: 'must be a whole number of milliseconds from 0 to 3600000' })
-  @Max(3600000, { message: 'must be a whole number of milliseconds from 0 to 3600000' })
+  @IntInRange(0, 3600000, 'must be a whole number of milliseconds from 0 to 3600000')
   SIMULATOR_IMAGE_READY_MS: number = 15000;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be a whole number of seconds from 0 (off) to 86400' })
-  @Min(0, { message: 'must be a whole number of seconds from 0 (off) to 86400' })
-  @Max(86400, { message: 'must be a whole number of seconds from 0 (off) to 86400' })
+  @IntInRange(0, 86400, 'must be a whole number of seconds from 0 (off) to 86400')
   CACHE_TTL_ZONES_SECONDS: number = 300;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be a whole number of seconds from 0 (off) to 86400' })
-  @Min(0, { message: 'must be a whole number of seconds from 0 (off) to 86400' })
-  @Max(86400, { message: 'must be a whole number of seconds from 0 (off) to 86400' })
+  @IntInRange(0, 86400, 'must be a whole number of seconds from 0 (off) to 86400')
   CACHE_TTL_QUOTAS_SECONDS: number = 5;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be a whole number of seconds from 0 (off) to 86400' })
-  @Min(0, { message: 'must be a whole number of seconds from 0 (off) to 86400' })
-  @Max(86400, { message: 'must be a whole number of seconds from 0 (off) to 86400' })
+  @IntInRange(0, 86400, 'must be a whole number of seconds from 0 (off) to 86400')
   CACHE_TTL_IMAGES_SECONDS: number = 5;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be a whole number of requests per minute per client (0 is off) from 0 to 1000000' })
-  @Min(0, { message: 'must be a whole number of requests per minute per client (0 is off) from 0 to 1000000' })
-  @Max(1000000, { message: 'must be a whole number of requests per minute per client (0 is off) from 0 to 1000000' })
+  @IntInRange(0, 1000000, 'must be a whole number of requests per minute per client (0 is off) from 0 to 1000000')
   RATE_LIMIT_PER_MINUTE: number = 600;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be a whole number from 1 to 100' })
-  @Min(1, { message: 'must be a whole number from 1 to 100' })
-  @Max(100, { message: 'must be a whole number from 1 to 100' })
+  @IntInRange(1, 100, 'must be a whole number from 1 to 100')
   GRAPHQL_MAX_DEPTH: number = 10;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be a whole number from 0 to 10000' })
-  @Min(0, { message: 'must be a whole number from 0 to 10000' })
-  @Max(10000, { message: 'must be a whole number from 0 to 10000' })
+  @IntInRange(0, 10000, 'must be a whole number from 0 to 10000')
   GRAPHQL_MAX_ALIASES: number = 100;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be a whole number from 1 to 10000' })
-  @Min(1, { message: 'must be a whole number from 1 to 10000' })
-  @Max(10000, { message: 'must be a whole number from 1 to 10000' })
+  @IntInRange(1, 10000, 'must be a whole number from 1 to 10000')
   GRAPHQL_MAX_ROOT_FIELDS: number = 100;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be a whole number from 1 to 10000000' })
-  @Min(1, { message: 'must be a whole number from 1 to 10000000' })
-  @Max(10000000, { message: 'must be a whole number from 1 to 10000000' })
+  @IntInRange(1, 10000000, 'must be a whole number from 1 to 10000000')
   GRAPHQL_MAX_COST: number = 5000;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be a whole number of bytes from 100 to 10000000' })
-  @Min(100, { message: 'must be a whole number of bytes from 100 to 10000000' })
-  @Max(10000000, { message: 'must be a whole number of bytes from 100 to 10000000' })
+  @IntInRange(100, 10000000, 'must be a whole number of bytes from 100 to 10000000')
   GRAPHQL_MAX_DOCUMENT_BYTES: number = 32768;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be a whole number of operations from 1 to 100' })
-  @Min(1, { message: 'must be a whole number of operations from 1 to 100' })
-  @Max(100, { message: 'must be a whole number of operations from 1 to 100' })
+  @IntInRange(1, 100, 'must be a whole number of operations from 1 to 100')
   GRAPHQL_MAX_BATCH: number = 5;
 
   @Transform(blankToUndefined)
@@ -196,76 +162,40 @@ export class EnvironmentVariables {
   @IsIn(['true', 'false'], { message: 'must be true or false' })
   GRAPHQL_PLAYGROUND?: 'true' | 'false';
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be a whole number of attempts from 1 to 10' })
-  @Min(1, { message: 'must be a whole number of attempts from 1 to 10' })
-  @Max(10, { message: 'must be a whole number of attempts from 1 to 10' })
+  @IntInRange(1, 10, 'must be a whole number of attempts from 1 to 10')
   ZENLAYER_MAX_ATTEMPTS: number = 3;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be a whole number of milliseconds from 1 to 60000' })
-  @Min(1, { message: 'must be a whole number of milliseconds from 1 to 60000' })
-  @Max(60000, { message: 'must be a whole number of milliseconds from 1 to 60000' })
+  @IntInRange(1, 60000, 'must be a whole number of milliseconds from 1 to 60000')
   ZENLAYER_RETRY_BASE_MS: number = 500;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be a whole number of milliseconds from 100 to 600000' })
-  @Min(100, { message: 'must be a whole number of milliseconds from 100 to 600000' })
-  @Max(600000, { message: 'must be a whole number of milliseconds from 100 to 600000' })
+  @IntInRange(100, 600000, 'must be a whole number of milliseconds from 100 to 600000')
   REQUEST_DEADLINE_MS: number = 30000;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be a whole number from 1 to 1000' })
-  @Min(1, { message: 'must be a whole number from 1 to 1000' })
-  @Max(1000, { message: 'must be a whole number from 1 to 1000' })
+  @IntInRange(1, 1000, 'must be a whole number from 1 to 1000')
   UPSTREAM_CONCURRENCY: number = 16;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be a whole number from 0 to 100000' })
-  @Min(0, { message: 'must be a whole number from 0 to 100000' })
-  @Max(100000, { message: 'must be a whole number from 0 to 100000' })
+  @IntInRange(0, 100000, 'must be a whole number from 0 to 100000')
   UPSTREAM_QUEUE_SIZE: number = 200;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be a whole number of calls per second from 1 to 100000' })
-  @Min(1, { message: 'must be a whole number of calls per second from 1 to 100000' })
-  @Max(100000, { message: 'must be a whole number of calls per second from 1 to 100000' })
+  @IntInRange(1, 100000, 'must be a whole number of calls per second from 1 to 100000')
   UPSTREAM_RATE_PER_SECOND: number = 50;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be a whole number of consecutive failures from 1 to 1000' })
-  @Min(1, { message: 'must be a whole number of consecutive failures from 1 to 1000' })
-  @Max(1000, { message: 'must be a whole number of consecutive failures from 1 to 1000' })
+  @IntInRange(1, 1000, 'must be a whole number of consecutive failures from 1 to 1000')
   CIRCUIT_FAILURE_THRESHOLD: number = 5;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be a whole number of milliseconds from 10 to 3600000' })
-  @Min(10, { message: 'must be a whole number of milliseconds from 10 to 3600000' })
-  @Max(3600000, { message: 'must be a whole number of milliseconds from 10 to 3600000' })
+  @IntInRange(10, 3600000, 'must be a whole number of milliseconds from 10 to 3600000')
   CIRCUIT_HALF_OPEN_AFTER_MS: number = 10000;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be a whole number of milliseconds from 0 to 600000' })
-  @Min(0, { message: 'must be a whole number of milliseconds from 0 to 600000' })
-  @Max(600000, { message: 'must be a whole number of milliseconds from 0 to 600000' })
+  @IntInRange(0, 600000, 'must be a whole number of milliseconds from 0 to 600000')
   SHUTDOWN_GRACE_MS: number = 10000;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be a whole number of seconds from 60 to 2592000' })
-  @Min(60, { message: 'must be a whole number of seconds from 60 to 2592000' })
-  @Max(2592000, { message: 'must be a whole number of seconds from 60 to 2592000' })
+  @IntInRange(60, 2592000, 'must be a whole number of seconds from 60 to 2592000')
   IDEMPOTENCY_TTL_SECONDS: number = 86400;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be a whole number of milliseconds from 10 to 600000' })
-  @Min(10, { message: 'must be a whole number of milliseconds from 10 to 600000' })
-  @Max(600000, { message: 'must be a whole number of milliseconds from 10 to 600000' })
+  @IntInRange(10, 600000, 'must be a whole number of milliseconds from 10 to 600000')
   SUBSCRIPTION_POLL_MIN_MS: number = 2000;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be a whole number of milliseconds from 10 to 600000' })
-  @Min(10, { message: 'must be a whole number of milliseconds from 10 to 600000' })
-  @Max(600000, { message: 'must be a whole number of milliseconds from 10 to 600000' })
+  @IntInRange(10, 600000, 'must be a whole number of milliseconds from 10 to 600000')
   SUBSCRIPTION_POLL_MAX_MS: number = 30000;
 
   @Transform(blankToUndefined)
