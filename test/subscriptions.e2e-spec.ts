@@ -135,3 +135,20 @@ describe('subscriptions with client authentication', () => {
     }
   });
 });
+
+describe('subscriptions at shutdown', () => {
+  it('ends open subscriptions when the gateway closes', async () => {
+    const h = await startHarness(POLLING, { imageReadyDelayMs: 60_000 });
+    const id = (await h.graphql('mutation { createImage(input: { instanceId: "ins-fra-stopped", name: "never-ready" }) { imageId } }')).body.data!.createImage.imageId;
+    const client = wsClient(h.gateway.url);
+    const ended = collect(client, WATCH, { id }, 15_000);
+    await eventually(async () => expect(h.simulator.callCount('DescribeImages')).toBeGreaterThan(0));
+    const started = Date.now();
+    await h.close();
+    const received = await ended;
+    expect(received.values).toHaveLength(1); // CREATING
+    expect(received.completed || received.errors.length > 0 || client.closes.length > 0).toBe(true);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await client.dispose();
+  });
+});
