@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SIMULATOR_DEFAULT_CREDENTIALS, ZenlayerSimulator } from '../src/simulator';
-import { eventually, Harness, startHarness } from './helpers/harness';
+import { Harness, startHarness } from './helpers/harness';
 import { runGatewayProcess } from './helpers/process';
 
 const CREATE = 'mutation { createImage(input: { instanceId: "ins-tyo-stopped", name: "resilient" }) { imageId } }';

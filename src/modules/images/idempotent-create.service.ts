@@ -28,7 +28,7 @@ export class IdempotentCreateService {
   constructor(
     private readonly images: ImagesService,
     @Inject(IDEMPOTENCY_STORE) private readonly store: IdempotencyStore,
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
   ) {
     this.ttlMs = config.idempotencyTtlSeconds * 1000;
     // A holder that died releases the key once its own request could no longer be running.
