@@ -8,7 +8,6 @@ import type { Identity } from './auth/identity';
 import type { AuthenticatedRequest } from './auth/scopes.guard';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TerminusModule } from '@nestjs/terminus';
-import type { Request } from 'express';
 import type { ExecutionResult } from 'graphql';
 import { LoggerModule } from 'nestjs-pino';
 import type { GraphqlContext } from './common/graphql-context';
@@ -17,7 +16,7 @@ import { formatGraphqlError } from './common/graphql-errors';
 import { limitRules, limitsPlugin } from './common/graphql-limits';
 import { ProblemFilter } from './common/problem.filter';
 import { RedisModule } from './common/redis.module';
-import type { RequestContext } from './common/request-context';
+import { requestIdOf, RequestWithContext } from './common/request-context';
 import { graphqlMetricsPlugin } from './observability/graphql-metrics.plugin';
 import { Metrics } from './observability/metrics';
 import { ObservabilityModule } from './observability/observability.module';
@@ -50,7 +49,7 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.logLevel,
-            genReqId: (req) => (req as Request & { id: string }).id,
+            genReqId: (req) => requestIdOf(req as RequestWithContext),
             // Lines logged while serving a request carry its id, not the whole request again.
             quietReqLogger: true,
             customAttributeKeys: { reqId: 'requestId' },
@@ -62,7 +61,7 @@ export class AppModule {
             // Known by the time a request completes: who called, and which operation or route.
             // (pino-http also asks at the start, when the operation is not known yet.)
             customProps: (req, res) => {
-              const context = (req as Request & { context?: RequestContext }).context;
+              const context = (req as RequestWithContext).context;
               return res.headersSent && context?.client ? { client: context.client, operation: context.operation } : {};
             },
           },
@@ -107,11 +106,16 @@ export class AppModule {
             fieldResolverEnhancers: ['guards'],
             includeStacktraceInErrorResponses: false,
             formatError: formatGraphqlError,
-            context: ({ req, extra }: { req?: AuthenticatedRequest; extra?: { identity?: Identity } }): GraphqlContext => ({
-              req,
-              identity: req?.identity ?? extra?.identity ?? NOBODY,
-              loaders: { image: images.create(), imageQuota: quotas.create(), zone: zones.create() },
-            }),
+            // Over HTTP, Apollo's Fastify integration passes the request; over graphql-ws, the
+            // subscription's context with the identity from connection_init.
+            context: (from: AuthenticatedRequest | { extra?: { identity?: Identity } }): GraphqlContext => {
+              const req = 'raw' in from ? from : undefined;
+              return {
+                req,
+                identity: req?.identity ?? ('extra' in from ? from.extra?.identity : undefined) ?? NOBODY,
+                loaders: { image: images.create(), imageQuota: quotas.create(), zone: zones.create() },
+              };
+            },
           }),
         }),
       ],

@@ -1,22 +1,23 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { AuthenticationMiddleware } from './auth/authentication.middleware';
+import type { FastifyInstance } from 'fastify';
+import { AuthenticationHook } from './auth/authentication.hook';
 import { Authenticator } from './auth/authenticator';
 import { GatewayLogger } from './common/gateway-logger';
-import { requestLimitsMiddleware } from './common/graphql-limits';
-import { requestContextMiddleware } from './common/request-context';
+import { requestLimitsHook } from './common/graphql-limits';
+import { requestContextHook, requestIdOf, RequestWithContext } from './common/request-context';
 import { ProblemDetails } from './common/rest';
 import type { GatewayConfig } from './config';
 import { Lifecycle } from './health/lifecycle';
 import { FileCredentials } from './upstream/zenlayer';
-import { httpMetricsMiddleware } from './observability/http-metrics';
+import { registerHttpMetrics } from './observability/http-metrics';
 import { Metrics } from './observability/metrics';
-import { playgroundRouter } from './playground/playground';
+import { playgroundHook } from './playground/playground';
 import { ZenlayerSimulator } from './simulator';
 
 /** A running gateway, and the embedded simulator when it runs in simulator mode. */
@@ -37,7 +38,7 @@ export interface RunningGateway {
 }
 
 /** Largest JSON body accepted; GraphQL documents have their own, smaller limit. */
-const JSON_BODY_LIMIT = '256kb';
+const JSON_BODY_LIMIT = 256 * 1024;
 
 /**
  * Starts the gateway. In simulator mode (no Zenlayer credentials, outside production) it first
@@ -52,27 +53,43 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     config = { ...config, zenlayer: { ...config.zenlayer, baseUrl, credentials: config.simulator.credentials } };
   }
 
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  // Fastify rather than Express: measured on this gateway's own requests, several times the
+  // throughput for REST and well over the GraphQL one (see the README's Performance section).
+  const adapter = new FastifyAdapter({
+    bodyLimit: JSON_BODY_LIMIT,
+    trustProxy: 'loopback',
+    routerOptions: { ignoreTrailingSlash: true },
+    genReqId: (raw: unknown) => requestIdOf(raw as RequestWithContext),
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
-    bodyParser: false,
     // Throw instead of exiting the process, so the caller decides (main prints and exits 1).
     abortOnError: false,
   });
   app.useLogger(app.get(GatewayLogger));
-  app.disable('x-powered-by');
-  // API answers are not cached by browsers or proxies; hashing every body for an ETag is wasted work.
-  app.set('etag', false);
-  app.set('trust proxy', 'loopback');
-  app.use(requestContextMiddleware(config.requestDeadlineMs));
-  app.use(httpMetricsMiddleware(app.get(Metrics)));
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+
+  // Every request, in this order: its context (id, deadline), metrics, security headers, CORS;
+  // then the playground, authentication and rate limits; then, once the body is read, GraphQL's
+  // request limits. Hooks, not Express-style middleware: they run without an adapter layer.
+  fastify.addHook('onRequest', requestContextHook(config.requestDeadlineMs));
+  registerHttpMetrics(fastify, app.get(Metrics));
   // No upgrade-insecure-requests: the playground and /docs are also opened over plain http on localhost.
-  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  const securityHeaders = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  fastify.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined)));
   app.enableCors({ origin: corsOrigin(config), maxAge: 600 });
-  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
-  if (config.graphql.playground) app.use(playgroundRouter());
-  const auth = app.get(AuthenticationMiddleware);
-  app.use(auth.use.bind(auth));
-  app.use(requestLimitsMiddleware(config.graphql));
+  const auth = app.get(AuthenticationHook);
+  await app.register(
+    Object.assign(
+      async (instance: FastifyInstance) => {
+        if (config.graphql.playground) instance.addHook('onRequest', playgroundHook());
+        instance.addHook('onRequest', auth.onRequest);
+        instance.addHook('preHandler', requestLimitsHook(config.graphql));
+      },
+      // Not encapsulated: the hooks apply to every route of the gateway.
+      { [Symbol.for('skip-override')]: true },
+    ) as never,
+  );
 
   if (config.docs) mountOpenApi(app);
 
@@ -82,6 +99,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     logger.warn('NO CLIENT AUTHENTICATION: every request is allowed with every scope. Set GATEWAY_API_KEYS or JWT_SECRET/JWT_JWKS_URI before exposing this gateway.');
   }
   await app.listen(config.port, config.host);
+
 
   const address = app.getHttpServer().address() as { port: number };
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;

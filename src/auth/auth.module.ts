@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { AuthenticationMiddleware } from './authentication.middleware';
+import { AuthenticationHook } from './authentication.hook';
 import { Authenticator } from './authenticator';
 import { ClientRateLimiter } from './client-rate-limiter';
 import { ScopesGuard } from './scopes.guard';
@@ -8,7 +8,7 @@ import { ScopesGuard } from './scopes.guard';
 /** Client authentication, scopes (a global guard, deny by default) and per-client rate limits. */
 @Global()
 @Module({
-  providers: [Authenticator, ClientRateLimiter, AuthenticationMiddleware, { provide: APP_GUARD, useClass: ScopesGuard }],
-  exports: [Authenticator, AuthenticationMiddleware],
+  providers: [Authenticator, ClientRateLimiter, AuthenticationHook, { provide: APP_GUARD, useClass: ScopesGuard }],
+  exports: [Authenticator, AuthenticationHook],
 })
 export class AuthModule {}

@@ -1,13 +1,13 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { GatewayError } from '../common/gateway-error';
 import type { Identity } from './identity';
 import { PUBLIC_KEY, Scope, SCOPES_KEY } from './scopes';
 
-/** The identity the authentication middleware (or the subscription handshake) attached. */
-export type AuthenticatedRequest = Request & { identity?: Identity };
+/** The identity the authentication hook (or the subscription handshake) attached. */
+export type AuthenticatedRequest = FastifyRequest & { identity?: Identity };
 
 /**
  * Deny by default: a resolver, field resolver or route runs only when it declares the scopes

@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { GatewayError } from './gateway-error';
 
 /** 504 when Zenlayer did not answer in time, otherwise the code's status. */
@@ -27,19 +27,20 @@ export function problemDetails(error: GatewayError, instance?: string): Record<s
 }
 
 /**
- * Answers a request refused before it reached GraphQL or a route (authentication, rate limit):
- * in GraphQL's shape on `/graphql`, as problem+json elsewhere, with the HTTP status of the code.
+ * Answers with a gateway error: in GraphQL's shape on `/graphql`, as problem+json elsewhere,
+ * with the HTTP status of the code. Used for requests refused before GraphQL or a route ran
+ * (authentication, rate limit, limits) and by the REST exception filter.
  */
-export function sendGatewayError(req: Request, res: Response, error: GatewayError): void {
+export function sendGatewayError(url: string, reply: FastifyReply, error: GatewayError): FastifyReply {
   const retryAfter = error.details.retryAfterSeconds;
-  if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
-  if (error.httpStatus === 401) res.setHeader('WWW-Authenticate', 'Bearer');
-  res.status(httpStatusOf(error));
-  if (req.path === '/graphql') {
-    res.json({
-      errors: [{ message: error.message, extensions: { code: error.code, ...(retryAfter !== undefined && { retryAfter }) } }],
-    });
-  } else {
-    res.type('application/problem+json').send(JSON.stringify(problemDetails(error, req.originalUrl.split('?')[0])));
+  if (retryAfter !== undefined) reply.header('Retry-After', String(retryAfter));
+  if (error.httpStatus === 401) reply.header('WWW-Authenticate', 'Bearer');
+  reply.code(httpStatusOf(error));
+  const path = url.split('?')[0];
+  if (path === '/graphql') {
+    return reply.type('application/json; charset=utf-8').send(
+      JSON.stringify({ errors: [{ message: error.message, extensions: { code: error.code, ...(retryAfter !== undefined && { retryAfter }) } }] }),
+    );
   }
+  return reply.type('application/problem+json; charset=utf-8').send(JSON.stringify(problemDetails(error, path)));
 }

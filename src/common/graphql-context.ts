@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { Identity } from '../auth/identity';
 import type { ImageLoader } from '../modules/images/images.loaders';
 import type { ImageQuotaLoader } from '../modules/quotas/quotas.loaders';
@@ -14,7 +14,7 @@ export interface Loaders {
 /** The context of one GraphQL operation. */
 export interface GraphqlContext {
   /** The HTTP request; absent for subscriptions, which live on a WebSocket. */
-  req?: Request;
+  req?: FastifyRequest;
   /** Who is calling: from the HTTP request, or from the subscription's `connection_init`. */
   identity: Identity;
   loaders: Loaders;

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError, Kind, ValidationContext, ValidationRule } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import type { GatewayConfig } from '../config';
@@ -85,25 +85,25 @@ export function limitsPlugin(limits: Limits): ApolloServerPlugin {
 
 /**
  * Refuses, before GraphQL parses anything, a batch of more than `maxBatch` operations and a
- * document larger than `maxDocumentBytes` (POST body or GET query string).
+ * document larger than `maxDocumentBytes` (POST body or GET query string). A Fastify
+ * `preHandler` hook: the body is parsed by then.
  */
-export function requestLimitsMiddleware(limits: Pick<Limits, 'maxBatch' | 'maxDocumentBytes'>) {
-  const refuse = (res: Response, message: string) =>
-    res.status(400).json({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+export function requestLimitsHook(limits: Pick<Limits, 'maxBatch' | 'maxDocumentBytes'>) {
+  const refuse = (reply: FastifyReply, message: string) =>
+    reply.code(400).type('application/json; charset=utf-8').send(JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] }));
 
-  return (req: Request, res: Response, next: NextFunction): void => {
-    if (req.path !== '/graphql') return next();
-    const operations: unknown[] = Array.isArray(req.body) ? req.body : [req.method === 'GET' ? req.query : req.body];
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+    if (request.url.split('?')[0] !== '/graphql') return;
+    const operations: unknown[] = Array.isArray(request.body) ? request.body : [request.method === 'GET' ? request.query : request.body];
     if (operations.length > limits.maxBatch) {
-      return void refuse(res, `The request batches ${operations.length} operations; the most allowed is ${limits.maxBatch} (GRAPHQL_MAX_BATCH)`);
+      return refuse(reply, `The request batches ${operations.length} operations; the most allowed is ${limits.maxBatch} (GRAPHQL_MAX_BATCH)`);
     }
     for (const operation of operations) {
       const query = (operation as { query?: unknown } | undefined)?.query;
       const size = typeof query === 'string' ? Buffer.byteLength(query, 'utf8') : 0;
       if (size > limits.maxDocumentBytes) {
-        return void refuse(res, `The document is ${size} bytes; the most allowed is ${limits.maxDocumentBytes} (GRAPHQL_MAX_DOCUMENT_BYTES)`);
+        return refuse(reply, `The document is ${size} bytes; the most allowed is ${limits.maxDocumentBytes} (GRAPHQL_MAX_DOCUMENT_BYTES)`);
       }
     }
-    next();
   };
 }

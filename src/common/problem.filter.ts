@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { GqlContextType } from '@nestjs/graphql';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendGatewayError } from './error-responses';
 import { ErrorCode, GatewayError } from './gateway-error';
 import { currentRequest } from './request-context';
@@ -26,21 +26,21 @@ export class ProblemFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): unknown {
     if (host.getType<GqlContextType>() === 'graphql') return exception;
     const http = host.switchToHttp();
-    sendGatewayError(http.getRequest<Request>(), http.getResponse<Response>(), this.toGatewayError(exception));
+    sendGatewayError(http.getRequest<FastifyRequest>().url, http.getResponse<FastifyReply>(), this.toGatewayError(exception));
     return undefined;
   }
 
-  private toGatewayError(exception: unknown): GatewayError {
+  toGatewayError(exception: unknown): GatewayError {
     if (exception instanceof GatewayError) return exception;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const code = CODE_OF_STATUS[status];
       if (code) return new GatewayError(code, status === 404 ? 'No such route' : exception.message);
     }
-    // Errors of the body parser (http-errors): malformed JSON, an oversized body.
-    const { status, expose, message } = (exception ?? {}) as { status?: unknown; expose?: unknown; message?: unknown };
-    if (typeof status === 'number' && status >= 400 && status < 500 && expose === true) {
-      const detail = status === 413 ? 'The request body is too large' : `The request body could not be read: ${String(message)}`;
+    // Fastify's own client errors (FST_ERR_*): malformed JSON, an oversized body, an unsupported media type.
+    const { statusCode: status, code, message } = (exception ?? {}) as { statusCode?: unknown; code?: unknown; message?: unknown };
+    if (typeof status === 'number' && status >= 400 && status < 500 && typeof code === 'string' && code.startsWith('FST_')) {
+      const detail = status === 413 ? 'The request body is too large' : `The request could not be read: ${String(message)}`;
       return new GatewayError(CODE_OF_STATUS[status] ?? 'BAD_USER_INPUT', detail, { httpStatus: status });
     }
     const requestId = currentRequest()?.requestId;

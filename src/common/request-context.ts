@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 
 export interface RequestContext {
   requestId: string;
@@ -20,25 +20,38 @@ export const currentRequest = (): RequestContext | undefined => storage.getStore
 /** A client's own id is kept only when it is short and plain, so it is safe in logs and headers. */
 const ACCEPTED_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** Where the request's id and context are kept on the raw request, for the request log line. */
+export type RequestWithContext = { requestId?: string; context?: RequestContext; headers: Record<string, string | string[] | undefined> };
+
+/**
+ * The request's id: the client's `x-request-id` when usable, otherwise a new one. Decided once
+ * per request, by whichever asks first (Fastify, this context's hook or the request logger).
+ */
+export function requestIdOf(raw: RequestWithContext): string {
+  if (raw.requestId) return raw.requestId;
+  const given = raw.headers['x-request-id'];
+  raw.requestId = typeof given === 'string' && ACCEPTED_ID.test(given) ? given : randomUUID();
+  return raw.requestId;
+}
+
 /**
  * Gives every request an id, taken from `x-request-id` when the client sent a usable one,
  * returns it in the response header, and makes it and the request's deadline available to the
- * code serving the request.
+ * code serving the request. A Fastify `onRequest` hook: what runs after it runs in its context.
  */
-export function requestContextMiddleware(deadlineMs: number) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const given = req.headers['x-request-id'];
-    const requestId = typeof given === 'string' && ACCEPTED_ID.test(given) ? given : randomUUID();
-    (req as Request & { id: string }).id = requestId;
-    res.setHeader('x-request-id', requestId);
+export function requestContextHook(deadlineMs: number) {
+  return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    const raw = request.raw as RequestWithContext;
+    const requestId = requestIdOf(raw);
+    reply.header('x-request-id', requestId);
     // One timer per request, cleared as soon as the response is done (AbortSignal.timeout would
     // keep every request's signal alive for the whole deadline).
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), deadlineMs);
     timer.unref();
-    res.once('close', () => clearTimeout(timer));
+    reply.raw.once('close', () => clearTimeout(timer));
     const context: RequestContext = { requestId, deadline: deadline.signal };
-    (req as Request & { context?: RequestContext }).context = context;
-    storage.run(context, next);
+    raw.context = context;
+    storage.run(context, done);
   };
 }

@@ -2,7 +2,7 @@ import type { RedisClientType } from '@keyv/redis';
 import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/scopes';
 import { REDIS_CLIENT } from '../common/redis';
 import { UpstreamPolicies } from '../upstream/zenlayer';
@@ -33,7 +33,7 @@ export class HealthController {
    */
   @Get('readyz')
   @HealthCheck()
-  async readyz(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
+  async readyz(@Res({ passthrough: true }) res: FastifyReply): Promise<HealthCheckResult> {
     const checks = [
       // The configuration was validated before the app could start.
       () => this.indicator.check('configuration').up(),

@@ -1,21 +1,28 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Metrics } from './metrics';
 
 /** A bounded route label: the route's pattern, never the path with its ids. */
-function routeOf(req: Request): string {
-  const path = req.originalUrl.split('?')[0];
-  if (path === '/graphql') return '/graphql';
-  if (req.route?.path) return `${req.baseUrl}${String(req.route.path)}`;
+function routeOf(request: FastifyRequest): string {
+  const pattern = request.routeOptions.url;
+  // Fastify's catch-all routes (the not-found handler, static files) have no useful pattern.
+  if (pattern && !pattern.includes('*')) return pattern;
+  const path = request.url.split('?')[0];
   if (path.startsWith('/playground/')) return '/playground';
   if (path.startsWith('/docs')) return '/docs';
   return 'unmatched';
 }
 
+const STARTED = Symbol('started');
+
 /** Counts every HTTP request by route, method and status, with its duration. */
-export function httpMetricsMiddleware(metrics: Metrics) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const started = process.hrtime.bigint();
-    res.on('finish', () => metrics.httpRequest(req.method, routeOf(req), res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
-    next();
-  };
+export function registerHttpMetrics(fastify: FastifyInstance, metrics: Metrics): void {
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    (request as FastifyRequest & { [STARTED]?: bigint })[STARTED] = process.hrtime.bigint();
+    done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const started = (request as FastifyRequest & { [STARTED]?: bigint })[STARTED] ?? process.hrtime.bigint();
+    metrics.httpRequest(request.method, routeOf(request), reply.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
+    done();
+  });
 }

@@ -1,4 +1,6 @@
-import { NextFunction, Request, Response, Router } from 'express';
+import accepts from 'accepts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** Where the playground's own files are served from: every script, style and font comes from the gateway. */
@@ -50,27 +52,41 @@ const PAGE = `<!doctype html>
 `;
 
 /** A browser asking for /graphql (an HTML page, not a GraphQL request). */
-export function wantsPlayground(req: Request): boolean {
-  return req.method === 'GET' && req.path === '/graphql' && req.query.query === undefined && req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html';
+export function wantsPlayground(request: FastifyRequest): boolean {
+  if (request.method !== 'GET') return false;
+  const [path, search = ''] = request.url.split('?');
+  return (
+    path === '/graphql' &&
+    !new URLSearchParams(search).has('query') &&
+    accepts(request.raw).type(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html'
+  );
 }
 
-export const isPlaygroundAsset = (path: string) => path.startsWith(`${PLAYGROUND_ASSETS_PATH}/`);
+interface Asset {
+  type: string;
+  body: Buffer | string;
+  cacheControl?: string;
+}
 
 /**
  * GraphiQL at GET /graphql for browsers, with its assets under /playground/: works with no
- * internet access. It has a headers editor for the API key or bearer token.
+ * internet access. It has a headers editor for the API key or bearer token. A Fastify
+ * `onRequest` hook that answers those requests (the files are read once, at start) and lets
+ * every other request through.
  */
-export function playgroundRouter(): Router {
-  const router = Router();
-  router.get('/graphql', (req: Request, res: Response, next: NextFunction) => {
-    if (!wantsPlayground(req)) return next();
-    res.type('html').send(PAGE);
-  });
-  router.get(`${PLAYGROUND_ASSETS_PATH}/init.js`, (_req, res) => {
-    res.type('application/javascript').send(INIT_SCRIPT);
-  });
+export function playgroundHook() {
+  const assets = new Map<string, Asset>([[`${PLAYGROUND_ASSETS_PATH}/init.js`, { type: 'application/javascript; charset=utf-8', body: INIT_SCRIPT }]]);
   for (const [name, file] of Object.entries(ASSETS)) {
-    router.get(`${PLAYGROUND_ASSETS_PATH}/${name}`, (_req, res) => res.sendFile(file, { maxAge: '1d', immutable: true }));
+    const type = name.endsWith('.css') ? 'text/css; charset=utf-8' : 'application/javascript; charset=utf-8';
+    assets.set(`${PLAYGROUND_ASSETS_PATH}/${name}`, { type, body: readFileSync(file), cacheControl: 'public, max-age=86400, immutable' });
   }
-  return router;
+
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+    if (wantsPlayground(request)) return reply.type('text/html; charset=utf-8').send(PAGE);
+    if (request.method !== 'GET' && request.method !== 'HEAD') return;
+    const asset = assets.get(request.url.split('?')[0]);
+    if (!asset) return;
+    if (asset.cacheControl) reply.header('cache-control', asset.cacheControl);
+    return reply.type(asset.type).send(asset.body);
+  };
 }

@@ -1,5 +1,5 @@
-import { Injectable, NestMiddleware } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import { Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendGatewayError } from '../common/error-responses';
 import { GatewayError } from '../common/gateway-error';
 import { currentRequest } from '../common/request-context';
@@ -13,30 +13,34 @@ const isPublic = (path: string) => path === '/healthz' || path === '/readyz' || 
 /**
  * Authenticates every request before GraphQL or a route sees it, then counts it against the
  * client's rate limit. A refusal answers 401 or 429 at once, so no resolver ever runs for it.
+ * A Fastify `onRequest` hook ({@link onRequest}).
  */
 @Injectable()
-export class AuthenticationMiddleware implements NestMiddleware {
+export class AuthenticationHook {
   constructor(
     private readonly authenticator: Authenticator,
     private readonly rateLimiter: ClientRateLimiter,
   ) {}
 
-  use(req: Request, res: Response, next: NextFunction): void {
-    if (isPublic(req.path)) return next();
-    this.admit(req as AuthenticatedRequest).then(
-      () => next(),
-      (error: unknown) => (error instanceof GatewayError ? sendGatewayError(req, res, error) : next(error)),
-    );
-  }
+  readonly onRequest = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+    const path = request.url.split('?')[0];
+    if (isPublic(path)) return;
+    try {
+      await this.admit(request as AuthenticatedRequest, path);
+    } catch (error) {
+      if (!(error instanceof GatewayError)) throw error;
+      return sendGatewayError(request.url, reply, error);
+    }
+  };
 
-  private async admit(req: AuthenticatedRequest): Promise<void> {
-    const identity = await this.authenticator.authenticate(req.headers);
-    req.identity = identity;
+  private async admit(request: AuthenticatedRequest, path: string): Promise<void> {
+    const identity = await this.authenticator.authenticate(request.headers);
+    request.identity = identity;
     const context = currentRequest();
     if (context) {
       context.client = identity.name;
-      if (req.path !== '/graphql') context.operation = `${req.method} ${req.path}`;
+      if (path !== '/graphql') context.operation = `${request.method} ${path}`;
     }
-    await this.rateLimiter.consume(identity.kind === 'anonymous' ? `ip:${req.ip}` : `${identity.kind}:${identity.name}`);
+    await this.rateLimiter.consume(identity.kind === 'anonymous' ? `ip:${request.ip}` : `${identity.kind}:${identity.name}`);
   }
 }
