@@ -11,6 +11,7 @@ import { Authenticator } from './auth/authenticator';
 import { GatewayLogger } from './common/gateway-logger';
 import { requestLimitsHook } from './common/graphql-limits';
 import { requestContextHook, requestIdOf, RequestWithContext } from './common/request-context';
+import { registerRequestLog } from './common/request-log';
 import { ProblemDetails } from './common/rest';
 import type { GatewayConfig } from './config';
 import { Lifecycle } from './health/lifecycle';
@@ -69,11 +70,12 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   app.useLogger(app.get(GatewayLogger));
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
 
-  // Every request, in this order: its context (id, deadline), metrics, security headers, CORS;
+  // Every request, in this order: its context (id, deadline), metrics and log line, security headers, CORS;
   // then the playground, authentication and rate limits; then, once the body is read, GraphQL's
   // request limits. Hooks, not Express-style middleware: they run without an adapter layer.
   fastify.addHook('onRequest', requestContextHook(config.requestDeadlineMs));
   registerHttpMetrics(fastify, app.get(Metrics));
+  registerRequestLog(fastify);
   // No upgrade-insecure-requests: the playground and /docs are also opened over plain http on localhost.
   const securityHeaders = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
   fastify.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined)));

@@ -58,6 +58,7 @@ export function limitRules(limits: Limits): ValidationRule[] {
  * Also names the operation in the request context, for the logs and the audit log.
  */
 export function limitsPlugin(limits: Limits): ApolloServerPlugin {
+  const costs = new CostCache();
   return {
     async requestDidStart() {
       return {
@@ -67,13 +68,15 @@ export function limitsPlugin(limits: Limits): ApolloServerPlugin {
             const rootFields = operation.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : []));
             context.operation = `${operation.operation} ${operationName ?? rootFields.join(',')}`;
           }
-          const cost = getComplexity({
-            schema,
-            query: document,
-            operationName: operationName ?? undefined,
-            variables: variables ?? {},
-            estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 0 })],
-          });
+          const cost = costs.get(document, operationName, variables, () =>
+            getComplexity({
+              schema,
+              query: document,
+              operationName: operationName ?? undefined,
+              variables: variables ?? {},
+              estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 0 })],
+            }),
+          );
           if (cost > limits.maxCost) {
             throw limitError(`The operation costs ${cost}; the most allowed is ${limits.maxCost} (GRAPHQL_MAX_COST)`);
           }
@@ -81,6 +84,32 @@ export function limitsPlugin(limits: Limits): ApolloServerPlugin {
       };
     },
   };
+}
+
+/**
+ * Costs already computed, per document and variables. Apollo hands the same parsed document
+ * object to every request with the same query text, so a frontend's repeated operations are
+ * costed once instead of walking the document against the schema on every request.
+ */
+class CostCache {
+  /** Variables longer than this, as JSON, are costed each time rather than kept as keys. */
+  private static readonly MAX_KEY_LENGTH = 1024;
+  /** Entries per document; a document seen with more variable sets starts over. */
+  private static readonly MAX_ENTRIES = 64;
+  private readonly byDocument = new WeakMap<object, Map<string, number>>();
+
+  get(document: object, operationName: string | undefined | null, variables: Record<string, unknown> | undefined, compute: () => number): number {
+    const key = `${operationName ?? ''}\u0000${variables ? JSON.stringify(variables) : ''}`;
+    if (key.length > CostCache.MAX_KEY_LENGTH) return compute();
+    let entries = this.byDocument.get(document);
+    if (!entries) this.byDocument.set(document, (entries = new Map()));
+    const known = entries.get(key);
+    if (known !== undefined) return known;
+    const cost = compute();
+    if (entries.size >= CostCache.MAX_ENTRIES) entries.clear();
+    entries.set(key, cost);
+    return cost;
+  }
 }
 
 /**

@@ -12,6 +12,7 @@ const CODE_OF_STATUS: Record<number, ErrorCode> = {
   404: 'NOT_FOUND',
   409: 'FAILED_PRECONDITION',
   413: 'BAD_USER_INPUT',
+  415: 'BAD_USER_INPUT',
   429: 'RATE_LIMITED',
 };
 
@@ -35,7 +36,7 @@ export class ProblemFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const code = CODE_OF_STATUS[status];
-      if (code) return new GatewayError(code, status === 404 ? 'No such route' : exception.message);
+      if (code) return new GatewayError(code, status === 404 ? 'No such route' : exception.message, { httpStatus: status });
     }
     // Fastify's own client errors (FST_ERR_*): malformed JSON, an oversized body, an unsupported media type.
     const { statusCode: status, code, message } = (exception ?? {}) as { statusCode?: unknown; code?: unknown; message?: unknown };

@@ -1,4 +1,5 @@
-import { cacheKey, ReadCache } from './read-cache';
+import { CacheableMemory } from '@cacheable/memory';
+import { cacheKey, ReadCache, ReadCacheOptions } from './read-cache';
 
 const ttl = (ms: number) => ({ DescribeZones: ms, DescribeImageQuota: ms, DescribeImages: ms, DescribeImage: ms });
 
@@ -11,13 +12,14 @@ function deferred<T>() {
 
 describe(ReadCache.name, () => {
   const caches: ReadCache[] = [];
-  const make = (ms: number) => {
+  const make = (ms: number, options: Partial<ReadCacheOptions> = {}) => {
     const outcomes: string[] = [];
-    const cache = new ReadCache({ ttlMs: ttl(ms), onRead: (_a, outcome) => outcomes.push(outcome) });
+    const cache = new ReadCache({ ttlMs: ttl(ms), onRead: (_a, outcome) => outcomes.push(outcome), ...options });
     caches.push(cache);
     return { cache, outcomes };
   };
   afterAll(() => Promise.all(caches.map((c) => c.close())));
+  afterEach(() => jest.restoreAllMocks());
 
   it('serves a repeat from the cache until its TTL ends', async () => {
     const { cache, outcomes } = make(80);
@@ -87,5 +89,68 @@ describe(ReadCache.name, () => {
     await cache.invalidate(['DescribeImages']);
     await expect(cache.read('DescribeZones', {}, async () => 'refetched')).resolves.toBe('zones');
     await expect(cache.read('DescribeImages', {}, async () => 'images')).resolves.toBe('images');
+  });
+
+  it('keeps each action for its own TTL', async () => {
+    const { cache } = make(0, { ttlMs: { ...ttl(60_000), DescribeZones: 50 } });
+    await cache.read('DescribeZones', {}, async () => 'zones 1');
+    await cache.read('DescribeImages', {}, async () => 'images 1');
+    await new Promise((r) => setTimeout(r, 90));
+    await expect(cache.read('DescribeZones', {}, async () => 'zones 2')).resolves.toBe('zones 2');
+    await expect(cache.read('DescribeImages', {}, async () => 'images 2')).resolves.toBe('images 1');
+  });
+
+  it('keeps at most maxEntriesPerAction answers per action, dropping the least recently used', async () => {
+    const { cache, outcomes } = make(60_000, { maxEntriesPerAction: 2 });
+    const read = (zone: string) => cache.read('DescribeImageQuota', { zoneIds: [zone] }, async () => `${zone} fetched`);
+    await read('A');
+    await read('B');
+    await read('A'); // A is now the most recently used
+    await read('C'); // so B goes
+    outcomes.length = 0;
+    await read('A');
+    await read('C');
+    await read('B');
+    expect(outcomes).toEqual(['hit', 'hit', 'miss']);
+    await cache.read('DescribeZones', {}, async () => 'other action');
+    await expect(cache.read('DescribeImageQuota', { zoneIds: ['B'] }, async () => 'again')).resolves.toBe('B fetched');
+  });
+
+  it('keys long requests apart, and serves them from the cache too', async () => {
+    const { cache, outcomes } = make(60_000);
+    const ids = Array.from({ length: 100 }, (_, i) => `img-${i}`);
+    await cache.read('DescribeImages', { imageIds: ids }, async () => 'first');
+    await expect(cache.read('DescribeImages', { imageIds: [...ids.slice(0, 99), 'img-x'] }, async () => 'second')).resolves.toBe('second');
+    await expect(cache.read('DescribeImages', { imageIds: [...ids] }, async () => 'refetched')).resolves.toBe('first');
+    expect(outcomes).toEqual(['miss', 'miss', 'hit']);
+  });
+
+  it('does not store an empty answer', async () => {
+    const { cache, outcomes } = make(60_000);
+    await expect(cache.read('DescribeImage', { imageId: 'x' }, async () => null)).resolves.toBeNull();
+    await expect(cache.read('DescribeImage', { imageId: 'x' }, async () => 'found')).resolves.toBe('found');
+    expect(outcomes).toEqual(['miss', 'miss']);
+  });
+
+  it('reads upstream, and says so, when the store fails', async () => {
+    const storeErrors: unknown[] = [];
+    const { cache, outcomes } = make(60_000, { onStoreError: (error) => storeErrors.push(error) });
+    jest.spyOn(CacheableMemory.prototype, 'get').mockImplementation(() => {
+      throw new Error('store broken');
+    });
+    jest.spyOn(CacheableMemory.prototype, 'set').mockImplementation(() => {
+      throw new Error('store broken');
+    });
+    await expect(cache.read('DescribeZones', {}, async () => 'live 1')).resolves.toBe('live 1');
+    await expect(cache.read('DescribeZones', {}, async () => 'live 2')).resolves.toBe('live 2');
+    expect(outcomes).toEqual(['miss', 'miss']);
+    expect(storeErrors).toHaveLength(4);
+  });
+
+  it('turns an error before the call into a rejection, not a throw', async () => {
+    const { cache } = make(60_000);
+    let read: Promise<unknown> | undefined;
+    expect(() => (read = cache.read('DescribeZones', { pageNum: 1n }, async () => 'never'))).not.toThrow(); // no JSON for a BigInt
+    await expect(read).rejects.toThrow(TypeError);
   });
 });

@@ -1,0 +1,34 @@
+import type { FastifyInstance } from 'fastify';
+import { PinoLogger } from 'nestjs-pino';
+import { currentRequest, RequestWithContext } from './request-context';
+
+/** What every log line written while serving a request carries: the request's id. */
+export function requestLogFields(): Record<string, unknown> {
+  const context = currentRequest();
+  return context ? { requestId: context.requestId } : {};
+}
+
+/**
+ * One line per request when it completes: its id, method and URL, status, duration, and, once
+ * known, the client and the GraphQL operation or REST route. 5xx answers are logged as errors.
+ */
+export function registerRequestLog(fastify: FastifyInstance): void {
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const logger = PinoLogger.root;
+    const failed = reply.statusCode >= 500;
+    if (logger.isLevelEnabled(failed ? 'error' : 'info')) {
+      const raw = request.raw as RequestWithContext;
+      const context = raw.context;
+      const line = {
+        requestId: raw.requestId,
+        req: request.raw,
+        res: reply.raw,
+        responseTime: Math.round(reply.elapsedTime),
+        ...(context?.client && { client: context.client, operation: context.operation }),
+      };
+      if (failed) logger.error(line, 'request errored');
+      else logger.info(line, 'request completed');
+    }
+    done();
+  });
+}
