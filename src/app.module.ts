@@ -1,7 +1,7 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { AuthModule } from './auth/auth.module';
 import { Authenticator, credentialHeaders } from './auth/authenticator';
 import type { Identity } from './auth/identity';
@@ -78,7 +78,8 @@ export class AppModule {
             playground: false,
             introspection: cfg.graphql.introspection,
             validationRules: limitRules(cfg.graphql),
-            plugins: [limitsPlugin(cfg.graphql), graphqlMetricsPlugin(metrics), ApolloServerPluginLandingPageDisabled()],
+            // No cache hints in this schema: Apollo's cache-control plugin would only add work to every field.
+            plugins: [limitsPlugin(cfg.graphql), graphqlMetricsPlugin(metrics), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
             allowBatchedHttpRequests: true,
             subscriptions: {
               'graphql-ws': {

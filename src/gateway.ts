@@ -2,7 +2,6 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import helmet from 'helmet';
 import { PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import type { FastifyInstance } from 'fastify';
@@ -10,6 +9,7 @@ import { AuthenticationHook } from './auth/authentication.hook';
 import { Authenticator } from './auth/authenticator';
 import { GatewayLogger } from './common/gateway-logger';
 import { requestLimitsHook } from './common/graphql-limits';
+import { securityHeaders } from './common/security-headers';
 import { requestContextHook, requestIdOf, RequestWithContext } from './common/request-context';
 import { registerRequestLog } from './common/request-log';
 import { ProblemDetails } from './common/rest';
@@ -76,9 +76,11 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   fastify.addHook('onRequest', requestContextHook(config.requestDeadlineMs));
   registerHttpMetrics(fastify, app.get(Metrics));
   registerRequestLog(fastify);
-  // No upgrade-insecure-requests: the playground and /docs are also opened over plain http on localhost.
-  const securityHeaders = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
-  fastify.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined)));
+  const headers = securityHeaders();
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers);
+    done();
+  });
   app.enableCors({ origin: corsOrigin(config), maxAge: 600 });
   const auth = app.get(AuthenticationHook);
   await app.register(

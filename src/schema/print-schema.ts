@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ export async function printGatewaySchema(): Promise<string> {
     ZENLAYER_ACCESS_KEY_PASSWORD: 'schema-only',
     ZENLAYER_BASE_URL: 'http://127.0.0.1:9',
   });
-  const app = await NestFactory.create(AppModule.forRoot(config), { logger: false, abortOnError: false });
+  const app = await NestFactory.create(AppModule.forRoot(config), new FastifyAdapter(), { logger: false, abortOnError: false });
   try {
     await app.init();
     return HEADER + printSchema(lexicographicSortSchema(app.get(GraphQLSchemaHost).schema)) + '\n';

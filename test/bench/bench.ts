@@ -10,8 +10,10 @@
  *   (d) the 50-field batched operation,
  *   (e) (b) with caches on.
  * Prints requests per second, p50/p99 latency, upstream calls per request, the gateway's RSS,
- * the ratios to (a) and whether the targets hold. BENCH_CPU_PROFILE=1 also writes a CPU profile
- * of the caches-off gateway and prints its hottest functions.
+ * the ratios to (a) and whether the targets hold. Then (b) runs alone for BENCH_STEADY_SECONDS
+ * (60 by default), sampling the gateway's RSS every second, to show that memory does not grow.
+ * BENCH_CPU_PROFILE=1 also writes a CPU profile of the caches-off gateway and prints its
+ * hottest functions.
  */
 import autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
@@ -26,6 +28,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const CONNECTIONS = 32;
 const PROFILE = process.env.BENCH_CPU_PROFILE === '1';
+/** Length of the closing steady run of (b) that checks the gateway's memory does not grow; 0 skips it. */
+const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 60);
 const API_KEY = 'bench-key-0123456789abcdef';
 const SIM_KEYS = { accessKeyId: 'sim-key-id', accessKeyPassword: 'sim-key-password' };
 
@@ -122,6 +126,9 @@ async function main(): Promise<void> {
   if (!Number.isFinite(SECONDS) || SECONDS < 1 || SECONDS > 300 || !Number.isInteger(ROUNDS) || ROUNDS < 1 || ROUNDS > 10) {
     throw new Error('BENCH_SECONDS must be 1-300 and BENCH_ROUNDS 1-10');
   }
+  if (!Number.isInteger(STEADY_SECONDS) || (STEADY_SECONDS !== 0 && (STEADY_SECONDS < 20 || STEADY_SECONDS > 600))) {
+    throw new Error('BENCH_STEADY_SECONDS must be 0 (skip) or 20-600');
+  }
   const simulator = await start(['dist/simulator/main'], { SIMULATOR_HOST: '127.0.0.1', SIMULATOR_PORT: '0', SIMULATOR_IMAGE_READY_MS: '1000' }, (l) => l.url);
   const profileDir = PROFILE ? mkdtempSync(join(tmpdir(), 'gateway-profile-')) : undefined;
   const plain = await start([...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), 'dist/main'], gatewayEnv(simulator.url, '0'), gatewayUrl);
@@ -189,6 +196,23 @@ async function main(): Promise<void> {
   clearInterval(sampler);
   const rssEnd = rssKb(plain.child.pid!, 'VmRSS');
   const peakRss = rssKb(plain.child.pid!, 'VmHWM');
+
+  // Steady load: RSS in the first and the last 10 s of a long run of (b).
+  let steady: { first: number; last: number; requests: number; errors: number } | undefined;
+  if (STEADY_SECONDS > 0) {
+    process.stderr.write(`steady run: (b) for ${STEADY_SECONDS} s\n`);
+    const samples: number[] = [];
+    const steadySampler = setInterval(() => samples.push(rssKb(plain.child.pid!, 'VmRSS')), 1000);
+    const result = await autocannon({ ...scenarios[1].options(), connections: CONNECTIONS, duration: STEADY_SECONDS });
+    clearInterval(steadySampler);
+    const window = Math.min(10, Math.floor(samples.length / 3));
+    steady = {
+      first: Math.max(...samples.slice(0, window)),
+      last: Math.max(...samples.slice(-window)),
+      requests: result.requests.total,
+      errors: result.non2xx + result.errors + result.timeouts,
+    };
+  }
   const peakRssCached = rssKb(cached.child.pid!, 'VmHWM');
 
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
@@ -211,12 +235,18 @@ async function main(): Promise<void> {
   console.log(
     `gateway (caches off) RSS: ${mb(Math.min(...rssSamples))}–${mb(Math.max(...rssSamples))} while loaded, peak ${mb(peakRss)}; after round 1 ${mb(rssAfterFirstRound)}, at the end ${mb(rssEnd)}; caches-on gateway peak ${mb(peakRssCached)}`,
   );
+  if (steady) {
+    console.log(
+      `steady ${STEADY_SECONDS} s of (b): ${steady.requests} requests, ${steady.errors} errors; gateway RSS at most ${mb(steady.first)} in the first 10 s, ${mb(steady.last)} in the last 10 s (×${(steady.last / steady.first).toFixed(2)})`,
+    );
+  }
   const targets: Array<[string, boolean]> = [
     ['GraphQL throughput ≥ 0.5× direct', b.rps >= 0.5 * a.rps],
     ['REST throughput ≥ 0.6× direct', c.rps >= 0.6 * a.rps],
     ['GraphQL p99 ≤ 3× direct p99', b.p99 <= 3 * a.p99],
     ['REST p99 ≤ 3× direct p99', c.p99 <= 3 * a.p99],
-    ['peak RSS < 200 MB', peakRss < 200 * 1024],
+    ['peak RSS < 200 MB', Math.max(peakRss, ...(steady ? [rssKb(plain.child.pid!, 'VmHWM')] : [])) < 200 * 1024],
+    ...(steady ? [['no memory growth over the steady run (last 10 s within 10% of the first)', steady.last <= steady.first * 1.1 && steady.errors === 0] as [string, boolean]] : []),
     ['50-field operation ≤ 2 upstream calls per request', d.perRequest <= 2],
     ['no errors', [...tallies.values()].every((t) => t.errors === 0)],
   ];
