@@ -8,7 +8,9 @@
  *   (b) GraphQL imageQuotas(zoneIds: ["FRA-A","HKG-A"]),
  *   (c) REST GET /v1/image-quotas?zoneIds=FRA-A,HKG-A,
  *   (d) the 50-field batched operation,
- *   (e) (b) with caches on.
+ *   (e) (b) with caches on,
+ *   (f) and (g): (b) and (c) against a bare NestJS + Fastify + Apollo app answering constants
+ *       (baseline-app.ts), the ceiling of the framework itself on this machine.
  * Prints requests per second, p50/p99 latency, upstream calls per request, the gateway's RSS,
  * the ratios to (a) and whether the targets hold. Then (b) runs alone for BENCH_STEADY_SECONDS
  * (60 by default), sampling the gateway's RSS every second, to show that memory does not grow.
@@ -133,6 +135,7 @@ async function main(): Promise<void> {
   const profileDir = PROFILE ? mkdtempSync(join(tmpdir(), 'gateway-profile-')) : undefined;
   const plain = await start([...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), 'dist/main'], gatewayEnv(simulator.url, '0'), gatewayUrl);
   const cached = await start(['dist/main'], gatewayEnv(simulator.url, '60'), gatewayUrl);
+  const baseline = await start(['-r', 'ts-node/register/transpile-only', 'test/bench/baseline-app.ts'], { NODE_ENV: 'production' }, (l) => l.url);
   const simHost = new URL(simulator.url).host;
 
   const signedHeaders = () => {
@@ -160,6 +163,8 @@ async function main(): Promise<void> {
     { key: 'c', title: 'REST /v1/image-quotas', upstreamCounted: true, options: () => ({ url: `${plain.url}/v1/image-quotas?zoneIds=FRA-A,HKG-A`, headers: { 'x-api-key': API_KEY } }) },
     { key: 'd', title: 'GraphQL 50-field operation', upstreamCounted: true, options: () => graphql(plain.url, FIFTY_FIELDS) },
     { key: 'e', title: 'GraphQL imageQuotas, caches on', upstreamCounted: true, options: () => graphql(cached.url, QUOTAS_QUERY) },
+    { key: 'f', title: 'bare framework: GraphQL, constants', upstreamCounted: false, options: () => graphql(baseline.url, QUOTAS_QUERY) },
+    { key: 'g', title: 'bare framework: REST, constants', upstreamCounted: false, options: () => ({ url: `${baseline.url}/v1/image-quotas?zoneIds=FRA-A,HKG-A` }) },
   ];
 
   // Every scenario answers correctly before anything is measured.
@@ -229,9 +234,12 @@ async function main(): Promise<void> {
       `(${scenario.key}) ${scenario.title.padEnd(37)} ${r.rps.toFixed(0).padStart(7)} ${r.p50.toFixed(1).padStart(9)} ${r.p99.toFixed(1).padStart(8)}   ${scenario.upstreamCounted ? r.perRequest.toFixed(3).padStart(18) : '                 -'}   ${String(r.errors).padStart(6)}`,
     );
   }
-  const [a, b, c, d] = ['a', 'b', 'c', 'd'].map(row);
+  const [a, b, c, d, , f, g] = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map(row);
   const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
   console.log(`\nratios: throughput b/a ${(b.rps / a.rps).toFixed(2)}, c/a ${(c.rps / a.rps).toFixed(2)}; p99 b/a ${(b.p99 / a.p99).toFixed(2)}, c/a ${(c.p99 / a.p99).toFixed(2)}`);
+  console.log(
+    `the bare framework's ceiling: f/a ${(f.rps / a.rps).toFixed(2)}, g/a ${(g.rps / a.rps).toFixed(2)}; the gateway reaches b/f ${(b.rps / f.rps).toFixed(2)} of it for GraphQL, c/g ${(c.rps / g.rps).toFixed(2)} for REST`,
+  );
   console.log(
     `gateway (caches off) RSS: ${mb(Math.min(...rssSamples))}–${mb(Math.max(...rssSamples))} while loaded, peak ${mb(peakRss)}; after round 1 ${mb(rssAfterFirstRound)}, at the end ${mb(rssEnd)}; caches-on gateway peak ${mb(peakRssCached)}`,
   );
