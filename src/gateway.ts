@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import type { FastifyInstance } from 'fastify';
+import fastifyPlugin from 'fastify-plugin';
 import { AuthenticationHook } from './auth/authentication.hook';
 import { Authenticator } from './auth/authenticator';
 import { GatewayLogger } from './common/gateway-logger';
@@ -83,16 +84,14 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   });
   app.enableCors({ origin: corsOrigin(config), maxAge: 600 });
   const auth = app.get(AuthenticationHook);
+  // A plugin, so that these hooks come after CORS's (registered as a plugin too); fastify-plugin
+  // keeps them unencapsulated: they apply to every route of the gateway.
   await app.register(
-    Object.assign(
-      async (instance: FastifyInstance) => {
-        if (config.graphql.playground) instance.addHook('onRequest', playgroundHook());
-        instance.addHook('onRequest', auth.onRequest);
-        instance.addHook('preHandler', requestLimitsHook(config.graphql));
-      },
-      // Not encapsulated: the hooks apply to every route of the gateway.
-      { [Symbol.for('skip-override')]: true },
-    ) as never,
+    fastifyPlugin(async (instance) => {
+      if (config.graphql.playground) instance.addHook('onRequest', playgroundHook());
+      instance.addHook('onRequest', auth.onRequest);
+      instance.addHook('preHandler', requestLimitsHook(config.graphql));
+    }),
   );
 
   if (config.docs) mountOpenApi(app);

@@ -123,8 +123,10 @@ describe('the REST face', () => {
       expect(h.simulator.callCount()).toBe(0);
     });
 
-    it('answers 400 for malformed JSON', async () => {
-      expectProblem(await rest('POST', '/v1/images', { body: '{"instanceId": ' }), 400, 'BAD_USER_INPUT');
+    it('answers 400 for malformed JSON, with a request id like every answer', async () => {
+      const answer = await rest('POST', '/v1/images', { body: '{"instanceId": ' });
+      expectProblem(answer, 400, 'BAD_USER_INPUT');
+      expect(answer.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     });
 
     it('answers 429 with Retry-After when Zenlayer keeps throttling', async () => {

@@ -145,6 +145,19 @@ describe('security in production mode', () => {
       expect(response.status).toBe(200);
     });
 
+    it('costs the same document anew for other variables', async () => {
+      // One document text, so Apollo hands over the same parsed document: its cost still depends on $zones.
+      const nested = 'zones(zoneIds: $zones) { imageQuota { zone { imageQuota { zone { imageQuota { zone { id } } } } } } }';
+      const query = `query Nested($zones: [String!]) { a: ${nested} b: ${nested} c: ${nested} d: ${nested} }`;
+      const twoZones = { query, variables: { zones: ['FRA-A', 'HKG-A'] } };
+      expect((await post(h, twoZones, reader)).status).toBe(200);
+      h.simulator.resetCalls();
+      await expectRefused(await post(h, { query, variables: {} }, reader), 'costs \\d+; the most allowed is 5000 \\(GRAPHQL_MAX_COST\\)');
+      expect((await post(h, twoZones, reader)).status).toBe(200);
+      h.simulator.resetCalls();
+      await expectRefused(await post(h, { query, variables: { zones: null } }, reader), 'GRAPHQL_MAX_COST');
+    });
+
     it('lets a 1000-image page through: its items cost no further upstream calls', async () => {
       const response = await post(h, { query: '{ images(pageSize: 1000) { items { id name status } } }' }, reader);
       expect(response.status).toBe(200);
@@ -278,7 +291,10 @@ describe('CORS allowlist', () => {
   it('allows only the listed origins', async () => {
     const preflight = (origin: string) =>
       fetch(`${h.gateway.url}/graphql`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
-    expect((await preflight('https://app.example.com')).headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    // Answered by CORS before authentication: a browser's preflight carries no credentials.
+    const allowed = await preflight('https://app.example.com');
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
     expect((await preflight('https://other.example.com')).headers.get('access-control-allow-origin')).toBeNull();
   });
 });

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendGatewayError } from '../common/error-responses';
 import { GatewayError } from '../common/gateway-error';
-import { currentRequest } from '../common/request-context';
+import { currentRequest, pathOf } from '../common/request-context';
 import { Authenticator } from './authenticator';
 import { ClientRateLimiter } from './client-rate-limiter';
 import type { AuthenticatedRequest } from './scopes.guard';
@@ -23,7 +23,7 @@ export class AuthenticationHook {
   ) {}
 
   readonly onRequest = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
-    const path = request.url.split('?')[0];
+    const path = pathOf(request.url);
     if (isPublic(path)) return;
     try {
       await this.admit(request as AuthenticatedRequest, path);

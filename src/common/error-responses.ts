@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { GatewayError } from './gateway-error';
+import { pathOf } from './request-context';
 
 /** 504 when Zenlayer did not answer in time, otherwise the code's status. */
 export function httpStatusOf(error: GatewayError): number {
@@ -36,7 +37,7 @@ export function sendGatewayError(url: string, reply: FastifyReply, error: Gatewa
   if (retryAfter !== undefined) reply.header('Retry-After', String(retryAfter));
   if (error.httpStatus === 401) reply.header('WWW-Authenticate', 'Bearer');
   reply.code(httpStatusOf(error));
-  const path = url.split('?')[0];
+  const path = pathOf(url);
   if (path === '/graphql') {
     return reply.type('application/json; charset=utf-8').send(
       JSON.stringify({ errors: [{ message: error.message, extensions: { code: error.code, ...(retryAfter !== undefined && { retryAfter }) } }] }),

@@ -122,7 +122,7 @@ export function requestLimitsHook(limits: Pick<Limits, 'maxBatch' | 'maxDocument
     reply.code(400).type('application/json; charset=utf-8').send(JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] }));
 
   return async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
-    if (request.url.split('?')[0] !== '/graphql') return;
+    if (request.routeOptions.url !== '/graphql') return;
     const operations: unknown[] = Array.isArray(request.body) ? request.body : [request.method === 'GET' ? request.query : request.body];
     if (operations.length > limits.maxBatch) {
       return refuse(reply, `The request batches ${operations.length} operations; the most allowed is ${limits.maxBatch} (GRAPHQL_MAX_BATCH)`);

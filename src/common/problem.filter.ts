@@ -31,18 +31,14 @@ export class ProblemFilter implements ExceptionFilter {
     return undefined;
   }
 
-  toGatewayError(exception: unknown): GatewayError {
+  private toGatewayError(exception: unknown): GatewayError {
     if (exception instanceof GatewayError) return exception;
+    // Nest hands Fastify's own client errors (malformed JSON, an oversized body, an unsupported
+    // media type) over as HttpExceptions with their status.
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const code = CODE_OF_STATUS[status];
       if (code) return new GatewayError(code, status === 404 ? 'No such route' : exception.message, { httpStatus: status });
-    }
-    // Fastify's own client errors (FST_ERR_*): malformed JSON, an oversized body, an unsupported media type.
-    const { statusCode: status, code, message } = (exception ?? {}) as { statusCode?: unknown; code?: unknown; message?: unknown };
-    if (typeof status === 'number' && status >= 400 && status < 500 && typeof code === 'string' && code.startsWith('FST_')) {
-      const detail = status === 413 ? 'The request body is too large' : `The request could not be read: ${String(message)}`;
-      return new GatewayError(CODE_OF_STATUS[status] ?? 'BAD_USER_INPUT', detail, { httpStatus: status });
     }
     const requestId = currentRequest()?.requestId;
     this.logger.error({ err: exception, requestId }, 'unexpected error in a REST request');

@@ -17,6 +17,12 @@ const storage = new AsyncLocalStorage<RequestContext>();
 /** The context of the request being served, where there is one. */
 export const currentRequest = (): RequestContext | undefined => storage.getStore();
 
+/** The path of a request's URL, without its query string. */
+export const pathOf = (url: string): string => {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+};
+
 /** A client's own id is kept only when it is short and plain, so it is safe in logs and headers. */
 const ACCEPTED_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -25,7 +31,7 @@ export type RequestWithContext = { requestId?: string; context?: RequestContext;
 
 /**
  * The request's id: the client's `x-request-id` when usable, otherwise a new one. Decided once
- * per request, by whichever asks first (Fastify, this context's hook or the request logger).
+ * per request (Fastify asks first, for its own request id) and kept on the raw request.
  */
 export function requestIdOf(raw: RequestWithContext): string {
   if (raw.requestId) return raw.requestId;

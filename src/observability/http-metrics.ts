@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { pathOf } from '../common/request-context';
 import type { Metrics } from './metrics';
 
 /** A bounded route label: the route's pattern, never the path with its ids. */
@@ -6,7 +7,7 @@ function routeOf(request: FastifyRequest): string {
   const pattern = request.routeOptions.url;
   // Fastify's catch-all routes (the not-found handler, static files) have no useful pattern.
   if (pattern && !pattern.includes('*')) return pattern;
-  const path = request.url.split('?')[0];
+  const path = pathOf(request.url);
   if (path.startsWith('/playground/')) return '/playground';
   if (path.startsWith('/docs')) return '/docs';
   return 'unmatched';

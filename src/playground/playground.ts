@@ -2,6 +2,7 @@ import accepts from 'accepts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { pathOf } from '../common/request-context';
 
 /** Where the playground's own files are served from: every script, style and font comes from the gateway. */
 export const PLAYGROUND_ASSETS_PATH = '/playground';
@@ -54,10 +55,9 @@ const PAGE = `<!doctype html>
 /** A browser asking for /graphql (an HTML page, not a GraphQL request). */
 export function wantsPlayground(request: FastifyRequest): boolean {
   if (request.method !== 'GET') return false;
-  const [path, search = ''] = request.url.split('?');
   return (
-    path === '/graphql' &&
-    !new URLSearchParams(search).has('query') &&
+    pathOf(request.url) === '/graphql' &&
+    (request.query as Record<string, unknown>).query === undefined &&
     accepts(request.raw).type(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html'
   );
 }
@@ -84,7 +84,7 @@ export function playgroundHook() {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     if (wantsPlayground(request)) return reply.type('text/html; charset=utf-8').send(PAGE);
     if (request.method !== 'GET' && request.method !== 'HEAD') return;
-    const asset = assets.get(request.url.split('?')[0]);
+    const asset = assets.get(pathOf(request.url));
     if (!asset) return;
     if (asset.cacheControl) reply.header('cache-control', asset.cacheControl);
     return reply.type(asset.type).send(asset.body);

@@ -127,7 +127,7 @@ export class ReadCache {
 
   /** Through Redis: a network round trip, so the cost of cache-manager and Keyv does not matter. */
   private async readShared<T>(cache: Cache, action: ZenlayerReadAction, generation: number, key: string, json: string, fetch: () => Promise<T>): Promise<T> {
-    // Short keys in Redis, and the same ones every replica (and earlier versions) use: cacheKey().
+    // Short keys in Redis, the same for every replica (and for earlier versions): the hash of the canonical request.
     const sharedKey = hash(json);
     const hit = await cache.get<T>(sharedKey).catch((error: unknown) => this.storeFailed(error));
     if (hit !== undefined && hit !== null) {
@@ -191,11 +191,6 @@ export class ReadCache {
     this.options.onStoreError?.(error);
     return undefined;
   }
-}
-
-/** Same request, same key, whatever the order of its fields; hashed to keep store keys short. */
-export function cacheKey(request: unknown): string {
-  return hash(stableJson(request));
 }
 
 /**
