@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'UPSTREAM_UNAVAILABLE'
   | 'UPSTREAM_ERROR'
+  | 'STORE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
 /** The HTTP status each code answers with on the REST face (and for whole-request GraphQL failures). */
@@ -26,6 +27,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   UPSTREAM_ERROR: 502,
   UPSTREAM_UNAVAILABLE: 503,
+  STORE_UNAVAILABLE: 503,
   INTERNAL_SERVER_ERROR: 500,
 };
 

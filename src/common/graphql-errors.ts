@@ -39,7 +39,7 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
     return {
       ...base,
       message: original.message,
-      extensions: { code: original.code, ...(fields && { fields }), ...(upstream && { upstream }), ...(retryAfterSeconds && { retryAfterSeconds }) },
+      extensions: { code: original.code, ...(fields && { fields }), ...(upstream && { upstream }), ...(retryAfterSeconds !== undefined && { retryAfter: retryAfterSeconds }) },
     };
   }
   if (original instanceof HttpException) {

@@ -13,7 +13,7 @@ export class ProblemDetails {
   @ApiProperty({ example: "The zone's custom image quota is used up: delete an image in that zone or ask Zenlayer support to raise the limit" })
   detail: string;
   @ApiProperty({
-    enum: ['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'QUOTA_EXCEEDED', 'FAILED_PRECONDITION', 'IDEMPOTENCY_KEY_REUSED', 'RATE_LIMITED', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_ERROR', 'INTERNAL_SERVER_ERROR'],
+    enum: ['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'QUOTA_EXCEEDED', 'FAILED_PRECONDITION', 'IDEMPOTENCY_KEY_REUSED', 'RATE_LIMITED', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_ERROR', 'STORE_UNAVAILABLE', 'INTERNAL_SERVER_ERROR'],
   })
   code: string;
   @ApiPropertyOptional({ description: 'The Zenlayer call the error came from', example: { action: 'CreateImage', code: 'LIMIT_EXCEEDED_IMAGE_QUOTA', requestId: 'T0C3...' } })
@@ -37,7 +37,7 @@ export const RestRoute = (...extra: Array<[number, string]>) =>
     problem(403, 'FORBIDDEN: the client lacks the scope this route needs'),
     problem(429, 'RATE_LIMITED: too many requests; see the Retry-After header'),
     problem(502, 'UPSTREAM_ERROR: Zenlayer refused or answered unreadably'),
-    problem(503, 'UPSTREAM_UNAVAILABLE: Zenlayer is unreachable, failing or throttled'),
+    problem(503, 'UPSTREAM_UNAVAILABLE: Zenlayer is unreachable, failing or throttled (see Retry-After when given); STORE_UNAVAILABLE: the shared store (Redis) cannot be reached'),
     problem(504, 'UPSTREAM_UNAVAILABLE: Zenlayer did not answer in time'),
     ...extra.map(([status, description]) => problem(status, description)),
   );

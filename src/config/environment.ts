@@ -192,6 +192,9 @@ export class EnvironmentVariables {
   @IntInRange(60, 2592000, 'must be a whole number of seconds from 60 to 2592000')
   IDEMPOTENCY_TTL_SECONDS: number = 86400;
 
+  @IntInRange(1, 86400, 'must be a whole number of seconds from 1 to 86400')
+  IDEMPOTENCY_SETTLE_SECONDS: number = 60;
+
   @IntInRange(10, 600000, 'must be a whole number of milliseconds from 10 to 600000')
   SUBSCRIPTION_POLL_MIN_MS: number = 2000;
 

@@ -37,6 +37,11 @@ export interface GatewayConfig {
   requestDeadlineMs: number;
   /** How long an idempotency key is remembered. */
   idempotencyTtlSeconds: number;
+  /**
+   * After a keyed CreateImage whose outcome is unknown, how long Zenlayer may still carry it
+   * out: repeats with the key create nothing until this has passed.
+   */
+  idempotencySettleSeconds: number;
   /** Bounds of the backoff between status polls of an image being watched by subscribers. */
   subscriptionPoll: { minMs: number; maxMs: number };
   /** How long in-flight requests get to finish on SIGTERM. */

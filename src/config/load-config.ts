@@ -52,6 +52,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
   if (production && apiKeys.length === 0 && !jwt) {
     problems.add('GATEWAY_API_KEYS', 'is required in production unless JWT_SECRET or JWT_JWKS_URI is set: every client must authenticate');
   }
+  if (vars.IDEMPOTENCY_SETTLE_SECONDS * 1000 <= vars.ZENLAYER_TIMEOUT_MS) {
+    problems.add(
+      'IDEMPOTENCY_SETTLE_SECONDS',
+      `must be longer than ZENLAYER_TIMEOUT_MS (${vars.ZENLAYER_TIMEOUT_MS} ms): a create that timed out may still be carried out after it (got ${vars.IDEMPOTENCY_SETTLE_SECONDS})`,
+    );
+  }
+  if (vars.IDEMPOTENCY_SETTLE_SECONDS > vars.IDEMPOTENCY_TTL_SECONDS) {
+    problems.add('IDEMPOTENCY_SETTLE_SECONDS', `must not exceed IDEMPOTENCY_TTL_SECONDS (${vars.IDEMPOTENCY_TTL_SECONDS}) (got ${vars.IDEMPOTENCY_SETTLE_SECONDS})`);
+  }
   if (problems.byVariable.size > 0) throw new ConfigError(problems.byVariable);
 
   return {
@@ -76,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     requestDeadlineMs: vars.REQUEST_DEADLINE_MS,
     shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
     idempotencyTtlSeconds: vars.IDEMPOTENCY_TTL_SECONDS,
+    idempotencySettleSeconds: vars.IDEMPOTENCY_SETTLE_SECONDS,
     subscriptionPoll: { minMs: vars.SUBSCRIPTION_POLL_MIN_MS, maxMs: Math.max(vars.SUBSCRIPTION_POLL_MIN_MS, vars.SUBSCRIPTION_POLL_MAX_MS) },
     simulator: {
       credentials: {

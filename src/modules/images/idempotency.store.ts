@@ -2,15 +2,25 @@ import type { RedisClientType } from '@keyv/redis';
 import { randomUUID } from 'node:crypto';
 import { GatewayError } from '../../common/gateway-error';
 
-/** What is remembered of one idempotency key. */
+/**
+ * What is remembered of one idempotency key.
+ * - `pending`: a CreateImage is under way (or its holder died while it was).
+ * - `unsettled`: the last CreateImage's outcome is unknown: Zenlayer may still carry it out.
+ * - `retryable`: the last attempt was refused in a way a repeat may overcome.
+ * - `done`: it succeeded (`result`). `failed`: refused in a way the same input never overcomes (`error`).
+ */
 export interface IdempotencyRecord {
   /** Hash of the input the key was first used with. */
   fingerprint: string;
+  state: 'pending' | 'unsettled' | 'retryable' | 'done' | 'failed';
+  /** Ids of the custom images that had the requested name before the key's first CreateImage: never this key's image. */
+  preexisting?: string[];
   /**
-   * `pending`: a create is under way. `done`: it succeeded (`result`). `failed`: Zenlayer
-   * refused it (`error`). `ambiguous`: it failed after being sent, so it may have happened.
+   * Set once an attempt may have been carried out without the gateway hearing of it: until this
+   * time (ms since the epoch) it may still land, so nothing new is created; after it, the image
+   * is looked for once more before creating.
    */
-  state: 'pending' | 'done' | 'failed' | 'ambiguous';
+  settleUntil?: number;
   result?: { imageId: string; requestId: string };
   error?: { code: string; message: string; upstream?: { action: string; code: string; requestId?: string } };
 }
@@ -122,6 +132,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
 
 const storeUnavailable = () =>
   new GatewayError(
-    'UPSTREAM_UNAVAILABLE',
+    'STORE_UNAVAILABLE',
     'The idempotency store (Redis) cannot be reached, so the key cannot be checked; nothing was created. Retry shortly with the same key',
+    { retryAfterSeconds: 1 },
   );

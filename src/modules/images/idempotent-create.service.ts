@@ -1,9 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { GatewayError } from '../../common/gateway-error';
 import { currentRequest } from '../../common/request-context';
 import { stableJson } from '../../common/stable-json';
 import { GATEWAY_CONFIG, GatewayConfig } from '../../config';
+import { normalizeZenlayerCode } from '../../upstream/zenlayer';
 import type { CreateImageInput } from './dto/images.args';
 import { IdempotencyRecord, IdempotencyStore } from './idempotency.store';
 import { CreatedImage, ImagesService } from './images.service';
@@ -13,17 +14,48 @@ export const IDEMPOTENCY_STORE = Symbol('IDEMPOTENCY_STORE');
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** How often a repeat waiting for the settle window is told to come back, at most. */
+const SETTLE_POLL_SECONDS = 5;
+/** How often a repeat polls the key's lock while another request with the key is under way. */
+const LOCK_POLL_MS = 50;
+
 /**
- * createImage with an idempotency key: a repeat with the same key and input returns the first
- * result without calling Zenlayer again, even when the repeats arrive together (later ones
- * wait for the first); the same key with other input is refused; a definitive refusal by
- * Zenlayer is remembered; after a failure that leaves the outcome unknown, a repeat first
- * looks for the image by name and creates only if it is not there. Keys are per client.
+ * Zenlayer's refusals of CreateImage that the same input can never overcome, so a key remembers
+ * them. Everything else (instance running, disk busy or unavailable, quota full, throttling,
+ * Zenlayer unavailable, the gateway's own credentials or clock) may pass on a repeat.
+ */
+const FINAL_UPSTREAM_CODES = new Set([
+  'INVALID_INSTANCE_NOT_FOUND',
+  'OPERATION_FAILED_RESOURCE_NOT_FOUND',
+  'UNSUPPORTED_OPERATION_ZONE_NOT_SUPPORT',
+  'INVALID_ZONE_NOT_FOUND',
+]);
+
+function isFinalRefusal(error: GatewayError): boolean {
+  const upstreamCode = error.details.upstream?.code;
+  if (upstreamCode === undefined || error.details.upstream?.requestId === undefined) return false;
+  return error.code === 'BAD_USER_INPUT' || FINAL_UPSTREAM_CODES.has(normalizeZenlayerCode(upstreamCode));
+}
+
+/**
+ * createImage with an idempotency key: one image per key and input, however often and however
+ * concurrently the client repeats, and whatever Zenlayer does meanwhile.
+ *
+ * - A repeat of a settled key answers its result (or its final refusal) without calling Zenlayer.
+ * - Concurrent repeats wait for the one under way (a lock per key, shared through Redis).
+ * - Before a key's first CreateImage, the custom images that already carry the name are noted:
+ *   they are never taken for this key's image.
+ * - After a CreateImage whose outcome is unknown (timeout, reset, 5xx after sending), Zenlayer may
+ *   still carry it out. For the settle window a repeat only looks for the image and, if it is not
+ *   there yet, answers a retryable error; after the window it looks once more, then creates.
  */
 @Injectable()
 export class IdempotentCreateService {
+  private readonly logger = new Logger(IdempotentCreateService.name);
   private readonly ttlMs: number;
   private readonly lockMs: number;
+  private readonly settleMs: number;
+  private readonly deadlineMs: number;
 
   constructor(
     private readonly images: ImagesService,
@@ -31,8 +63,10 @@ export class IdempotentCreateService {
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
   ) {
     this.ttlMs = config.idempotencyTtlSeconds * 1000;
-    // A holder that died releases the key once its own request could no longer be running.
-    this.lockMs = config.requestDeadlineMs + 5000;
+    this.settleMs = config.idempotencySettleSeconds * 1000;
+    this.deadlineMs = config.requestDeadlineMs;
+    // The holder's work ends with its request's deadline; a holder that died frees the key soon after.
+    this.lockMs = config.requestDeadlineMs + 1000;
   }
 
   async create(client: string, idempotencyKey: string, input: CreateImageInput): Promise<CreatedImage> {
@@ -47,16 +81,18 @@ export class IdempotentCreateService {
       if (token) {
         try {
           const record = await this.store.get(key);
-          return this.settled(record, fingerprint) ?? (await this.perform(key, fingerprint, input, record));
+          return this.settled(record, fingerprint) ?? (await this.proceed(key, fingerprint, input, record));
         } finally {
           await this.store.unlock(key, token);
         }
       }
-      // Another request with this key is creating the image: wait for its outcome.
+      // Another request with this key is under way: wait for its outcome.
       if (deadline?.aborted) {
-        throw new GatewayError('UPSTREAM_UNAVAILABLE', 'A request with this idempotency key is still being carried out; retry shortly with the same key');
+        throw new GatewayError('UPSTREAM_UNAVAILABLE', 'A request with this idempotency key is still being carried out; retry shortly with the same key', {
+          retryAfterSeconds: 1,
+        });
       }
-      await sleep(50);
+      await sleep(LOCK_POLL_MS);
     }
   }
 
@@ -74,35 +110,90 @@ export class IdempotentCreateService {
     return undefined;
   }
 
-  private async perform(key: string, fingerprint: string, input: CreateImageInput, previous?: IdempotencyRecord): Promise<CreatedImage> {
-    if (previous) {
-      // An earlier attempt may have created the image although its answer was lost.
-      const existing = await this.images.findCreatedByName(input.name);
-      if (existing) {
-        await this.store.set(key, { fingerprint, state: 'done', result: existing }, this.ttlMs);
-        return existing;
+  /** With the key's lock held and no settled outcome: recover an earlier attempt's image, wait, or create. */
+  private async proceed(key: string, fingerprint: string, input: CreateImageInput, record: IdempotencyRecord | undefined): Promise<CreatedImage> {
+    if (!record) {
+      const { images } = await this.images.customImagesNamed(input.name);
+      return this.attempt(key, fingerprint, input, { fingerprint, state: 'pending', preexisting: images.map((image) => image.id) });
+    }
+    // A `pending` record seen by a lock holder is an attempt whose holder died: its outcome is unknown too.
+    if (record.settleUntil !== undefined) {
+      const found = await this.findEarlierAttempt(input.name, record.preexisting ?? []);
+      if (found) {
+        await this.save(key, { ...record, state: 'done', result: found });
+        return found;
       }
+      const remainingMs = record.settleUntil - Date.now();
+      if (remainingMs > 0) throw settling(remainingMs);
     }
-    await this.store.set(key, { fingerprint, state: 'pending' }, this.ttlMs);
-    try {
-      const created = await this.images.create(input);
-      await this.store.set(key, { fingerprint, state: 'done', result: created }, this.ttlMs);
-      return created;
-    } catch (error) {
-      await this.remember(key, fingerprint, error);
-      throw error;
-    }
+    return this.attempt(key, fingerprint, input, record);
   }
 
-  private async remember(key: string, fingerprint: string, error: unknown): Promise<void> {
-    if (!(error instanceof GatewayError)) return this.store.set(key, { fingerprint, state: 'ambiguous' }, this.ttlMs);
-    if (error.details.outcomeUnknown) return this.store.set(key, { fingerprint, state: 'ambiguous' }, this.ttlMs);
-    const answeredByZenlayer = error.details.upstream?.requestId !== undefined;
-    if (answeredByZenlayer && error.code !== 'RATE_LIMITED' && error.code !== 'UPSTREAM_UNAVAILABLE') {
-      const { code, message, details } = error;
-      return this.store.set(key, { fingerprint, state: 'failed', error: { code, message, upstream: details.upstream } }, this.ttlMs);
+  /** One CreateImage, with the record saying what may have happened at every step. */
+  private async attempt(key: string, fingerprint: string, input: CreateImageInput, previous: IdempotencyRecord): Promise<CreatedImage> {
+    const base: IdempotencyRecord = { fingerprint, state: 'pending', preexisting: previous.preexisting };
+    // Should this holder vanish mid-call, the call may land until its deadline and the settle window after it.
+    await this.store.set(key, { ...base, settleUntil: Date.now() + this.deadlineMs + this.settleMs }, this.ttlMs);
+    let created: CreatedImage;
+    try {
+      created = await this.images.create(input);
+    } catch (error) {
+      throw await this.afterFailure(key, base, previous, error);
     }
-    // Not sent, or refused without acting (throttled, circuit open, queue full): a repeat may try again.
-    return this.store.delete(key);
+    // The image exists now whatever the store says: a store failure here must not hide it. The
+    // record stays `pending`, and the next repeat finds the image by name.
+    await this.save(key, { ...base, state: 'done', result: created }).catch((error: unknown) =>
+      this.logger.warn({ err: error }, 'image created but its idempotency record could not be saved'),
+    );
+    return created;
   }
+
+  /** Records what a failed CreateImage leaves behind and returns the error to give the client. */
+  private async afterFailure(key: string, base: IdempotencyRecord, previous: IdempotencyRecord, error: unknown): Promise<unknown> {
+    let record: IdempotencyRecord | undefined;
+    let answer: unknown = error;
+    if (!(error instanceof GatewayError) || error.details.outcomeUnknown) {
+      record = { ...base, state: 'unsettled', settleUntil: Date.now() + this.settleMs };
+      if (error instanceof GatewayError) {
+        answer = new GatewayError(
+          error.code,
+          `${error.message}. Zenlayer may still create the image: repeat with the same idempotency key (not a new one) to get its id`,
+          { ...error.details, retryAfterSeconds: Math.min(SETTLE_POLL_SECONDS, Math.ceil(this.settleMs / 1000)) },
+        );
+      }
+    } else if (isFinalRefusal(error)) {
+      const { code, message, details } = error;
+      record = { ...base, state: 'failed', error: { code, message, upstream: details.upstream } };
+    } else {
+      // Not carried out, and a repeat may do better; an earlier unknown attempt still counts.
+      record = { ...base, state: 'retryable', settleUntil: previous.settleUntil };
+    }
+    await this.save(key, record).catch((storeError: unknown) =>
+      // The `pending` record stays, which is the careful reading: the attempt may land until its deadline and settle window.
+      this.logger.warn({ err: storeError }, 'the outcome of a create could not be saved to the idempotency store'),
+    );
+    return answer;
+  }
+
+  /** The image an earlier attempt of this key made, if Zenlayer shows one: exact name, custom, not there before the key. */
+  private async findEarlierAttempt(name: string, preexisting: readonly string[]): Promise<CreatedImage | undefined> {
+    const { requestId, images } = await this.images.customImagesNamed(name);
+    const candidates = images.filter((image) => !preexisting.includes(image.id));
+    // Several new images of this name can only come from elsewhere too; one still being made is most likely ours.
+    const match = candidates.find((image) => image.status === 'CREATING') ?? candidates[0];
+    return match ? { imageId: match.id, requestId } : undefined;
+  }
+
+  private save(key: string, record: IdempotencyRecord): Promise<void> {
+    return this.store.set(key, record, this.ttlMs);
+  }
+}
+
+function settling(remainingMs: number): GatewayError {
+  const retryAfterSeconds = Math.max(1, Math.min(SETTLE_POLL_SECONDS, Math.ceil(remainingMs / 1000)));
+  return new GatewayError(
+    'UPSTREAM_UNAVAILABLE',
+    `An earlier attempt with this idempotency key may still be carried out by Zenlayer, and its image is not there yet; nothing new was created. Retry with the same key in ${retryAfterSeconds} s`,
+    { retryAfterSeconds },
+  );
 }

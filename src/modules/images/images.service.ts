@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { GatewayError } from '../../common/gateway-error';
 import { DescribeImagesRequest, ZenlayerService } from '../../upstream/zenlayer';
+import { MAX_PAGE_SIZE } from '../../common/validation/rules';
 import { CreateImageInput, ImageFilter, UpdateImagesInput } from './dto/images.args';
 import { toImage } from './image.mapper';
 import { Image, ImagePage } from './models/image.model';
@@ -28,7 +29,8 @@ export class ImagesService {
       pageSize,
     };
     const { response } = await this.zenlayer.call('DescribeImages', request);
-    return { items: response.dataSet.map(toImage), totalCount: response.totalCount, page, pageSize };
+    const items = (response.dataSet ?? []).map(toImage);
+    return { items, totalCount: response.totalCount ?? items.length, page, pageSize };
   }
 
   /** The images with these ids, in the same order; null where no such image exists. One upstream call. */
@@ -38,7 +40,7 @@ export class ImagesService {
       pageNum: 1,
       pageSize: Math.max(ids.length, 1),
     });
-    const byId = new Map(response.dataSet.map((info) => [info.imageId, toImage(info)]));
+    const byId = new Map((response.dataSet ?? []).map((info) => [info.imageId, toImage(info)]));
     return ids.map((id) => byId.get(id) ?? null);
   }
 
@@ -52,17 +54,27 @@ export class ImagesService {
   }
 
   /**
-   * A custom image with this exact name, for finding an image whose creation's answer was lost;
-   * one still CREATING is preferred. Read past the cache: it must reflect Zenlayer now.
+   * Every custom image whose name is exactly `name`, read from Zenlayer now (past the cache and
+   * any call in flight). Zenlayer's `imageName` filter may also match other names, so the match
+   * is checked here. One upstream call unless the filter matches more than a page.
    */
-  async findCreatedByName(name: string): Promise<CreatedImage | undefined> {
-    const { requestId, response } = await this.zenlayer.call(
-      'DescribeImages',
-      { imageName: name, imageType: 'CUSTOM_IMAGE', pageNum: 1, pageSize: 100 },
-      { fresh: true },
-    );
-    const match = response.dataSet.find((i) => i.imageStatus === 'CREATING') ?? response.dataSet[0];
-    return match ? { imageId: match.imageId, requestId } : undefined;
+  async customImagesNamed(name: string): Promise<{ requestId: string; images: Image[] }> {
+    const pageSize = MAX_PAGE_SIZE;
+    const images: Image[] = [];
+    let requestId = '';
+    for (let pageNum = 1; ; pageNum++) {
+      const { requestId: id, response } = await this.zenlayer.call(
+        'DescribeImages',
+        { imageName: name, imageType: 'CUSTOM_IMAGE', pageNum, pageSize },
+        { fresh: true },
+      );
+      requestId ||= id;
+      const page = response.dataSet ?? [];
+      for (const info of page) {
+        if (info.imageName === name && info.imageType === 'CUSTOM_IMAGE') images.push(toImage(info));
+      }
+      if (page.length < pageSize || pageNum * pageSize >= (response.totalCount ?? 0)) return { requestId, images };
+    }
   }
 
   async update(input: UpdateImagesInput): Promise<{ requestId: string }> {
