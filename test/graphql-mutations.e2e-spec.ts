@@ -153,6 +153,19 @@ describe('GraphQL mutations against the simulator', () => {
       expect(body.errors![0].extensions).toMatchObject({ code: 'FAILED_PRECONDITION', upstream: upstreamRef('DeleteImages', 'INVALID_IMAGE_STATUS') });
     });
 
+    it('refuses to rename an image still CREATING, changing nothing', async () => {
+      const created = await h.graphql(CREATE, { input: { instanceId: 'ins-hkg-stopped', name: 'busy-rename' } });
+      const id = created.body.data!.createImage.imageId;
+      const { body } = await h.graphql('mutation($ids: [ID!]!) { updateImages(input: { ids: $ids, name: "renamed" }) { images { name } } }', {
+        ids: ['img-hkg-app-01', id],
+      });
+      expect(body.errors![0]).toMatchObject({
+        message: expect.stringMatching(/CREATING/),
+        extensions: { code: 'FAILED_PRECONDITION', upstream: upstreamRef('ModifyImagesAttributes', 'INVALID_IMAGE_STATUS') },
+      });
+      expect((await h.graphql('{ image(id: "img-hkg-app-01") { name } }')).body.data).toEqual({ image: { name: 'hkg-app-01' } });
+    });
+
     it('refuses unknown ids and an empty list', async () => {
       const unknown = await h.graphql('mutation { deleteImages(ids: ["img-nope"]) { deletedIds } }');
       expect(unknown.body.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND' });
@@ -197,5 +210,32 @@ describe('GraphQL mutations against the simulator', () => {
     for (const answer of answers) {
       expect(JSON.stringify(answer.body)).not.toContain(SIMULATOR_DEFAULT_CREDENTIALS.accessKeyPassword);
     }
+  });
+});
+
+describe('GraphQL mutations against a simulator that spells codes as the Go SDK does', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({}, { imageReadyDelayMs: 300, errorCodeStyle: 'dotted' });
+  });
+  afterAll(() => h.close());
+  beforeEach(() => h.simulator.reset());
+
+  it.each([
+    ['a running instance', 'ins-fra-running', 'FAILED_PRECONDITION', 'Unsupported.Operation.Instance.State.Starting'],
+    ['an unsupported zone', 'ins-sin-stopped', 'FAILED_PRECONDITION', 'Unsupported.Operation.Zone.Not.Support'],
+    ['an unknown instance', 'ins-nope', 'NOT_FOUND', 'Invalid.Instance.Not.Found'],
+  ])('maps %s to the same code as the documented spelling', async (_case, instanceId, code, upstreamCode) => {
+    const { body } = await h.graphql(CREATE, { input: { instanceId, name: 'dotted' } });
+    expect(body.errors![0].extensions).toMatchObject({ code, upstream: { action: 'CreateImage', code: upstreamCode } });
+  });
+
+  it('maps a full quota and a busy image', async () => {
+    h.simulator.setQuota('TYO-A', 0);
+    const full = await h.graphql(CREATE, { input: { instanceId: 'ins-tyo-stopped', name: 'dotted' } });
+    expect(full.body.errors![0].extensions).toMatchObject({ code: 'QUOTA_EXCEEDED', upstream: { code: 'Limit.Exceeded.Image.Quota' } });
+    const created = await h.graphql(CREATE, { input: { instanceId: 'ins-fra-stopped', name: 'dotted' } });
+    const busy = await h.graphql('mutation($ids: [ID!]!) { deleteImages(ids: $ids) { deletedIds } }', { ids: [created.body.data!.createImage.imageId] });
+    expect(busy.body.errors![0].extensions).toMatchObject({ code: 'FAILED_PRECONDITION', upstream: { code: 'Invalid.Image.Status' } });
   });
 });

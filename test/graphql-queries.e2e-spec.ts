@@ -148,7 +148,8 @@ describe('GraphQL queries against the simulator', () => {
       ['pageSize 1001', '{ images(pageSize: 1001) { totalCount } }', 'pageSize'],
       ['page 0', '{ images(page: 0) { totalCount } }', 'page'],
       ['an empty ids filter', '{ images(filter: { ids: [] }) { totalCount } }', 'filter.ids'],
-      ['a bad name filter', '{ images(filter: { name: "no spaces allowed" }) { totalCount } }', 'filter.name'],
+      ['an over-long name filter', `{ images(filter: { name: "${'x'.repeat(129)}" }) { totalCount } }`, 'filter.name'],
+      ['a page past the bound', '{ images(page: 1000001) { totalCount } }', 'page'],
     ])('refuses %s with BAD_USER_INPUT and no upstream call', async (_why, query, field) => {
       const { body } = await h.graphql(query);
       expect(body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [expect.objectContaining({ field })] });

@@ -37,7 +37,13 @@ describe('two replicas sharing Redis', () => {
   beforeAll(async () => {
     const upstream = await simulator.listen(0, '127.0.0.1');
     redis = await startRedis();
-    const env = replicaEnv(upstream, redis.url, { CACHE_TTL_QUOTAS_SECONDS: '60', CACHE_TTL_IMAGES_SECONDS: '60', RATE_LIMIT_PER_MINUTE: '1000' });
+    const env = replicaEnv(upstream, redis.url, {
+      CACHE_TTL_QUOTAS_SECONDS: '60',
+      CACHE_TTL_IMAGES_SECONDS: '60',
+      RATE_LIMIT_PER_MINUTE: '1000',
+      ZENLAYER_TIMEOUT_MS: '1500',
+      IDEMPOTENCY_SETTLE_SECONDS: '3',
+    });
     replicas.push(runGatewayProcess(env), runGatewayProcess(env));
     urls.push(...(await Promise.all(replicas.map((r) => r.graphqlUrl()))));
   });
@@ -60,6 +66,31 @@ describe('two replicas sharing Redis', () => {
     expect(simulator.callCount('CreateImage')).toBe(1);
   });
 
+  it('gives one image for a create that lands after both replicas gave up, repeated on both until it succeeds', async () => {
+    const before = simulator.callCount('CreateImage');
+    // Zenlayer holds the call past the replicas' 1.5 s timeout and carries it out at 2.5 s.
+    simulator.injectFault('CreateImage', { kind: 'delayed-write', ms: 2500 }, 1);
+    const create = (replica: number) =>
+      graphql(replica, 'mutation($i: CreateImageInput!, $k: String) { createImage(input: $i, idempotencyKey: $k) { imageId } }', undefined, {
+        i: { instanceId: 'ins-fra-stopped', name: 'late-on-replicas' },
+        k: 'replica-late-key',
+      });
+    const successes: string[] = [];
+    for (let i = 0; i < 60 && successes.length < 4; i++) {
+      const answers = await Promise.all([create(i % 2), create((i + 1) % 2)]);
+      for (const answer of answers) {
+        if (answer.body.data?.createImage) successes.push(answer.body.data.createImage.imageId);
+        else expect(answer.body.errors![0].extensions.code).toBe('UPSTREAM_UNAVAILABLE');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(simulator.callCount('CreateImage') - before).toBe(1);
+    expect(successes.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(successes).size).toBe(1);
+    const named = await graphql(1, '{ images(filter: { name: "late-on-replicas", type: CUSTOM_IMAGE }) { items { id } } }');
+    expect(named.body.data.images.items).toEqual([{ id: successes[0] }]);
+  });
+
   it('shows a mutation made through one replica at once through the other', async () => {
     const quota = '{ imageQuota(zoneId: "TYO-A") { count } }';
     expect((await graphql(1, quota)).body.data).toEqual({ imageQuota: { count: 0 } }); // now cached for 60 s
@@ -78,7 +109,7 @@ describe('two replicas sharing Redis', () => {
 
     const before = simulator.callCount('CreateImage');
     const refused = await graphql(0, 'mutation { createImage(input: { instanceId: "ins-fra-stopped", name: "unchecked" }, idempotencyKey: "k-down") { imageId } }');
-    expect(refused.body.errors![0]).toMatchObject({ extensions: { code: 'UPSTREAM_UNAVAILABLE' }, message: expect.stringMatching(/idempotency store/) });
+    expect(refused.body.errors![0]).toMatchObject({ extensions: { code: 'STORE_UNAVAILABLE' }, message: expect.stringMatching(/idempotency store/) });
     expect(simulator.callCount('CreateImage')).toBe(before);
 
     await redis.start();

@@ -38,7 +38,14 @@ describe('the REST face', () => {
     it('lists zones', async () => {
       const { status, body } = await rest('GET', '/v1/zones', { headers: reader });
       expect(status).toBe(200);
-      expect(body).toContainEqual({ id: 'SIN-E', name: 'Singapore E', supportsImageCreation: false });
+      expect(body).toContainEqual({
+        id: 'SIN-E',
+        name: 'Singapore E',
+        supportsImageCreation: false,
+        supportSecurityGroup: true,
+        supportIpv6: false,
+        supportNetworkType: 'VPC',
+      });
     });
 
     it('lists the quotas of the zones asked for', async () => {

@@ -74,7 +74,7 @@ describe('Zenlayer simulator actions', () => {
           zoneId: expect.any(String),
           zoneName: expect.any(String),
           supportSecurityGroup: true,
-          supportNetworkType: expect.arrayContaining(['PRIMARY']),
+          supportNetworkType: 'VPC',
           supportIpv6: expect.any(Boolean),
           supportCpuPassThrough: expect.any(Boolean),
         });
@@ -355,10 +355,26 @@ describe('Zenlayer simulator actions', () => {
       expectOk(await call('ModifyImagesAttributes', { imageIds: ['img-fra-db-01'] }));
     });
 
-    it('modifies a CREATING image', async () => {
+    it('refuses a CREATING image with 400 INVALID_IMAGE_STATUS and changes nothing, then modifies it once AVAILABLE', async () => {
       const { imageId } = expectOk(await call('CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'x' }));
-      expectOk(await call('ModifyImagesAttributes', { imageIds: [imageId], imageName: 'y' }));
+      const params = { imageIds: ['img-fra-web-01', imageId], imageName: 'y', imageDescription: 'changed' };
+      expect(expectError(await call('ModifyImagesAttributes', params), 400, 'INVALID_IMAGE_STATUS')).toContain(imageId);
+      expect(await image('img-fra-web-01')).toMatchObject({ imageName: 'fra-web-01', imageDescription: 'Nginx web tier golden image' });
+      expect(await image(imageId)).toMatchObject({ imageName: 'x', imageStatus: 'CREATING' });
+      await sleep(READY_MS * 3);
+      expectOk(await call('ModifyImagesAttributes', params));
       expect((await image(imageId)).imageName).toBe('y');
+    });
+
+    it('answers an unknown id before a CREATING one', async () => {
+      const { imageId } = expectOk(await call('CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'x' }));
+      expectError(await call('ModifyImagesAttributes', { imageIds: [imageId, 'img-nope'], imageName: 'y' }), 404, 'INVALID_IMAGE_NOT_FOUND');
+    });
+
+    it('modifies an UNAVAILABLE image', async () => {
+      sim.setImageStatus('img-fra-db-01', 'UNAVAILABLE');
+      expectOk(await call('ModifyImagesAttributes', { imageIds: ['img-fra-db-01'], imageName: 'failed' }));
+      expect((await image('img-fra-db-01')).imageName).toBe('failed');
     });
 
     it.each([

@@ -4,7 +4,8 @@
  * simulator beyond a test network: these routes need no credentials.
  *
  *   GET    /_simulator/health          200 {status: "ok"}
- *   POST   /_simulator/faults          {action, fault, times?}  queue a fault (204)
+ *   POST   /_simulator/faults          {action, fault, times?}  queue a fault (204), e.g.
+ *                                       fault {kind: "delayed-write", ms: 5000}
  *   DELETE /_simulator/faults          drop every queued fault (204)
  *   GET    /_simulator/calls           200 {calls: SimulatorCall[]}
  *   DELETE /_simulator/calls           forget recorded calls (204)

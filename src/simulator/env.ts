@@ -1,4 +1,5 @@
 /** The standalone simulator's environment: read once, validated, every problem named. */
+import { ERROR_CODE_STYLES, ErrorCodeStyle, isErrorCodeStyle } from './errors';
 import { SIMULATOR_DEFAULT_CREDENTIALS } from './simulator';
 
 /** Validated settings of `npm run simulator`. */
@@ -8,6 +9,7 @@ export interface SimulatorEnv {
   readonly accessKeyId: string;
   readonly accessKeyPassword: string;
   readonly imageReadyDelayMs: number;
+  readonly errorCodeStyle: ErrorCodeStyle;
 }
 
 /** The settings, or one message per bad variable. */
@@ -36,9 +38,17 @@ function textVar(value: string | undefined, fallback: string, name: string, patt
   return value;
 }
 
+function errorCodeStyleVar(value: string | undefined, name: string, problems: string[]): ErrorCodeStyle {
+  if (isUnset(value)) return 'documented';
+  if (isErrorCodeStyle(value)) return value;
+  problems.push(`${name} must be one of ${ERROR_CODE_STYLES.join(', ')} (got ${JSON.stringify(value)})`);
+  return 'documented';
+}
+
 /**
  * Reads `SIMULATOR_PORT` (8090), `SIMULATOR_HOST` (127.0.0.1), `SIMULATOR_ACCESS_KEY_ID` and
- * `SIMULATOR_ACCESS_KEY_PASSWORD` (the development pair) and `SIMULATOR_IMAGE_READY_MS` (15000).
+ * `SIMULATOR_ACCESS_KEY_PASSWORD` (the development pair), `SIMULATOR_IMAGE_READY_MS` (15000) and
+ * `SIMULATOR_ERROR_CODE_STYLE` (`documented`, or `dotted` for the Go SDK's spelling of the codes).
  */
 export function readSimulatorEnv(vars: NodeJS.ProcessEnv): SimulatorEnvResult {
   const problems: string[] = [];
@@ -57,6 +67,7 @@ export function readSimulatorEnv(vars: NodeJS.ProcessEnv): SimulatorEnvResult {
       ? SIMULATOR_DEFAULT_CREDENTIALS.accessKeyPassword
       : vars.SIMULATOR_ACCESS_KEY_PASSWORD,
     imageReadyDelayMs: integerVar(vars.SIMULATOR_IMAGE_READY_MS, DEFAULT_IMAGE_READY_MS, 'SIMULATOR_IMAGE_READY_MS', 86_400_000, problems),
+    errorCodeStyle: errorCodeStyleVar(vars.SIMULATOR_ERROR_CODE_STYLE, 'SIMULATOR_ERROR_CODE_STYLE', problems),
   };
   return problems.length === 0 ? { ok: true, env } : { ok: false, problems };
 }

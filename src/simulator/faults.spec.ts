@@ -1,6 +1,17 @@
-import { FaultQueue, parseFault } from './faults';
+import { FAULT_KINDS, FaultQueue, parseFault } from './faults';
 import { ZenlayerSimulator } from './simulator';
 import { callSimulator, rawRequest } from './testing';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `condition` every 10 ms until it holds; fails after `timeoutMs`. */
+async function until(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(10);
+  }
+}
 
 describe(FaultQueue.name, () => {
   it('serves a fault `times` times, then nothing', () => {
@@ -44,6 +55,8 @@ describe(FaultQueue.name, () => {
 describe(parseFault.name, () => {
   it.each([
     [{ kind: 'latency', ms: 10 }],
+    [{ kind: 'delayed-write', ms: 0 }],
+    [{ kind: 'delayed-write', ms: 2_147_483_647 }],
     [{ kind: 'error', status: 503, code: 'SERVICE_TEMPORARY_UNAVAILABLE' }],
     [{ kind: 'malformed', status: 500, body: '{' }],
     [{ kind: 'reset', afterApply: true }],
@@ -57,6 +70,12 @@ describe(parseFault.name, () => {
     [{ kind: 'boom' }, /kind/],
     [{ kind: 'latency' }, /ms/],
     [{ kind: 'latency', ms: -1 }, /ms/],
+    [{ kind: 'latency', ms: 2 ** 31 }, /ms/],
+    [{ kind: 'delayed-write' }, /ms/],
+    [{ kind: 'delayed-write', ms: '100' }, /ms/],
+    [{ kind: 'delayed-write', ms: -1 }, /ms/],
+    [{ kind: 'delayed-write', ms: Infinity }, /ms/],
+    [{ kind: 'delayed-write', ms: 2 ** 31 }, /ms/],
     [{ kind: 'error', status: 99, code: 'X' }, /status/],
     [{ kind: 'error', status: 500 }, /code/],
     [{ kind: 'html', status: '502' }, /status/],
@@ -64,6 +83,15 @@ describe(parseFault.name, () => {
     [{ kind: 'reset', afterApply: 'yes' }, /afterApply/],
   ])('rejects %p', (fault, message) => {
     expect(() => parseFault(fault)).toThrow(message);
+  });
+
+  it('keeps only the known fields of a delayed write', () => {
+    expect(parseFault({ kind: 'delayed-write', ms: 5, extra: true })).toEqual({ kind: 'delayed-write', ms: 5 });
+  });
+
+  it('lists delayed-write among the kinds it names', () => {
+    expect(FAULT_KINDS).toContain('delayed-write');
+    expect(() => parseFault({ kind: 'nope' })).toThrow(/delayed-write/);
   });
 });
 
@@ -86,6 +114,64 @@ describe('Zenlayer simulator faults over HTTP', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(100);
     expect(res.status).toBe(200);
     expect(sim.calls[0]).toMatchObject({ action: 'DescribeZones', status: 200, fault: 'latency' });
+  });
+
+  describe('delayed-write', () => {
+    const createLate = { instanceId: 'ins-tyo-stopped', imageName: 'late' };
+    const lateImages = async (): Promise<number> => (await callSimulator(url, 'DescribeImages', { imageName: 'late' })).body.response.totalCount;
+
+    it('carries the action out only after the delay, though the client gave up before', async () => {
+      sim.injectFault('CreateImage', { kind: 'delayed-write', ms: 300 });
+      await expect(callSimulator(url, 'CreateImage', createLate, { timeoutMs: 50 })).rejects.toThrow(/client timeout/);
+      expect(sim.callCount('CreateImage')).toBe(0);
+      expect(await lateImages()).toBe(0);
+      await until(() => sim.callCount('CreateImage') === 1);
+      expect(await lateImages()).toBe(1);
+      expect(await quotaCount('TYO-A')).toBe(1);
+      expect(sim.calls.find((call) => call.action === 'CreateImage')).toMatchObject({ status: 200, fault: 'delayed-write', body: createLate });
+      expect(sim.calls.find((call) => call.action === 'CreateImage')).not.toHaveProperty('code');
+    });
+
+    it('answers the outcome when the client waits', async () => {
+      sim.injectFault('CreateImage', { kind: 'delayed-write', ms: 120 });
+      const started = Date.now();
+      const res = await callSimulator(url, 'CreateImage', createLate);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+      expect(res.status).toBe(200);
+      expect(res.body.response.imageId).toMatch(/^img-/);
+      expect(sim.calls[0]).toMatchObject({ action: 'CreateImage', status: 200, requestId: res.body.requestId, fault: 'delayed-write' });
+    });
+
+    it('checks the rules when it applies, not when the call arrived, and records that outcome', async () => {
+      sim.injectFault('CreateImage', { kind: 'delayed-write', ms: 200 });
+      const pending = callSimulator(url, 'CreateImage', createLate);
+      await sleep(50);
+      sim.setInstanceStatus('ins-tyo-stopped', 'RUNNING');
+      const res = await pending;
+      expect([res.status, res.body.code]).toEqual([400, 'UNSUPPORTED_OPERATION_INSTANCE_STATE_STARTING']);
+      expect(sim.calls[0]).toMatchObject({ status: 400, code: 'UNSUPPORTED_OPERATION_INSTANCE_STATE_STARTING', fault: 'delayed-write' });
+      expect(await lateImages()).toBe(0);
+    });
+
+    it('holds only the faulted call: others are answered meanwhile', async () => {
+      sim.injectFault('CreateImage', { kind: 'delayed-write', ms: 200 });
+      const pending = callSimulator(url, 'CreateImage', createLate);
+      const started = Date.now();
+      expect((await callSimulator(url, 'DescribeZones', {})).status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(150);
+      expect((await pending).status).toBe(200);
+    });
+
+    it('is dropped unapplied by reset(), which also drops its connection', async () => {
+      sim.injectFault('CreateImage', { kind: 'delayed-write', ms: 150 });
+      const pending = callSimulator(url, 'CreateImage', createLate);
+      await sleep(50);
+      sim.reset();
+      await expect(pending).rejects.toThrow(/socket hang up|ECONNRESET/);
+      await sleep(200);
+      expect(sim.callCount()).toBe(0);
+      expect(await quotaCount('TYO-A')).toBe(0);
+    });
   });
 
   it('error: answers a Zenlayer-shaped failure without applying the action', async () => {
@@ -229,6 +315,13 @@ describe('Zenlayer simulator control routes', () => {
     expect((await callSimulator(url, 'DescribeZones', {})).status).toBe(200);
   });
 
+  it('queues a delayed-write fault', async () => {
+    expect((await admin('POST', 'faults', { action: 'DeleteImages', fault: { kind: 'delayed-write', ms: 20 } })).status).toBe(204);
+    expect((await callSimulator(url, 'DeleteImages', { imageIds: ['img-fra-web-01'] })).status).toBe(200);
+    expect(sim.calls[0]).toMatchObject({ action: 'DeleteImages', status: 200, fault: 'delayed-write' });
+    expect((await callSimulator(url, 'DescribeImage', { imageId: 'img-fra-web-01' })).status).toBe(404);
+  });
+
   it('defaults times to 1', async () => {
     await admin('POST', 'faults', { action: '*', fault: { kind: 'empty' } });
     expect((await callSimulator(url, 'DescribeZones', {})).text).toBe('');
@@ -239,6 +332,8 @@ describe('Zenlayer simulator control routes', () => {
     [{ fault: { kind: 'empty' } }, /action/],
     [{ action: 'Nope', fault: { kind: 'empty' } }, /unknown action/],
     [{ action: '*', fault: { kind: 'nope' } }, /kind/],
+    [{ action: '*', fault: { kind: 'delayed-write', ms: -5 } }, /ms/],
+    [{ action: '*', fault: { kind: 'delayed-write' } }, /ms/],
     [{ action: '*', fault: { kind: 'empty' }, times: 0 }, /times/],
   ])('answers a bad fault %p with 400 naming the problem', async (body, message) => {
     const res = await admin('POST', 'faults', body);

@@ -1,6 +1,6 @@
 /**
  * Fault injection: a queue of failures to serve instead of (or around) the next calls of an
- * action, so tests can exercise timeouts, throttling, 5xx, resets and garbage bodies.
+ * action, so tests can exercise timeouts, late writes, throttling, 5xx, resets and garbage bodies.
  */
 import { ACTION_NAMES, isKnownAction } from './actions';
 
@@ -8,6 +8,13 @@ import { ACTION_NAMES, isKnownAction } from './actions';
 export type SimulatorFault =
   /** Wait `ms`, then answer normally. */
   | { kind: 'latency'; ms: number }
+  /**
+   * A slow Zenlayer that acts after the caller gave up: hold the call `ms` without answering,
+   * and only THEN carry out the action (its rules checked against the state at that moment),
+   * record it and answer, whether or not the client is still connected. Until the delay is
+   * over nothing has changed; `close()` and `reset()` cancel the pending write (never applied).
+   */
+  | { kind: 'delayed-write'; ms: number }
   /** A Zenlayer-shaped failure (`{requestId, code, message}`); the action is NOT applied. */
   | { kind: 'error'; status: number; code: string; message?: string }
   /** Default: 200 with truncated JSON and `content-type: application/json`; the action is NOT applied. */
@@ -22,7 +29,7 @@ export type SimulatorFault =
   | { kind: 'challenge' };
 
 /** The fault kinds, for validation and documentation. */
-export const FAULT_KINDS = ['latency', 'error', 'malformed', 'html', 'empty', 'reset', 'challenge'] as const;
+export const FAULT_KINDS = ['latency', 'delayed-write', 'error', 'malformed', 'html', 'empty', 'reset', 'challenge'] as const;
 
 /** Every action (`'*'`) rather than one. */
 export const ANY_ACTION = '*';
@@ -94,6 +101,17 @@ function optionalStatus(fault: Record<string, unknown>): number | undefined {
   return fault.status;
 }
 
+// setTimeout fires at once for anything above 2^31 - 1 ms, which would turn a long hold into none.
+const MAX_DELAY_MS = 2_147_483_647;
+
+function delayMs(fault: Record<string, unknown>): number {
+  const ms = fault.ms;
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > MAX_DELAY_MS) {
+    throw new TypeError(`fault.ms must be a non-negative number of milliseconds, at most ${MAX_DELAY_MS}`);
+  }
+  return ms;
+}
+
 function optionalText(fault: Record<string, unknown>, name: string): string | undefined {
   const value = fault[name];
   if (value !== undefined && typeof value !== 'string') throw new TypeError(`fault.${name} must be a string`);
@@ -107,11 +125,10 @@ function optionalText(fault: Record<string, unknown>, name: string): string | un
 export function parseFault(input: unknown): SimulatorFault {
   if (!isRecord(input)) throw new TypeError('fault must be an object with a kind');
   switch (input.kind) {
-    case 'latency': {
-      const ms = input.ms;
-      if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new TypeError('fault.ms must be a non-negative number');
-      return { kind: 'latency', ms };
-    }
+    case 'latency':
+      return { kind: 'latency', ms: delayMs(input) };
+    case 'delayed-write':
+      return { kind: 'delayed-write', ms: delayMs(input) };
     case 'error': {
       if (!isStatus(input.status)) throw new TypeError('fault.status must be an HTTP status from 100 to 599');
       const code = optionalText(input, 'code');

@@ -4,10 +4,10 @@ import { readSimulatorEnv } from './env';
 import { callSimulator } from './testing';
 
 describe(readSimulatorEnv.name, () => {
-  it('defaults to 127.0.0.1:8090, the development key pair and 15 s', () => {
+  it('defaults to 127.0.0.1:8090, the development key pair, 15 s and documented error codes', () => {
     expect(readSimulatorEnv({})).toEqual({
       ok: true,
-      env: { port: 8090, host: '127.0.0.1', accessKeyId: 'sim-key-id', accessKeyPassword: 'sim-key-password', imageReadyDelayMs: 15000 },
+      env: { port: 8090, host: '127.0.0.1', accessKeyId: 'sim-key-id', accessKeyPassword: 'sim-key-password', imageReadyDelayMs: 15000, errorCodeStyle: 'documented' },
     });
   });
 
@@ -18,8 +18,13 @@ describe(readSimulatorEnv.name, () => {
       SIMULATOR_ACCESS_KEY_ID: 'id',
       SIMULATOR_ACCESS_KEY_PASSWORD: 'pw with spaces',
       SIMULATOR_IMAGE_READY_MS: '0',
+      SIMULATOR_ERROR_CODE_STYLE: 'dotted',
     });
-    expect(result).toEqual({ ok: true, env: { port: 9000, host: '0.0.0.0', accessKeyId: 'id', accessKeyPassword: 'pw with spaces', imageReadyDelayMs: 0 } });
+    expect(result).toEqual({
+      ok: true,
+      env: { port: 9000, host: '0.0.0.0', accessKeyId: 'id', accessKeyPassword: 'pw with spaces', imageReadyDelayMs: 0, errorCodeStyle: 'dotted' },
+    });
+    expect(readSimulatorEnv({ SIMULATOR_ERROR_CODE_STYLE: 'documented' })).toMatchObject({ ok: true, env: { errorCodeStyle: 'documented' } });
   });
 
   it('names every bad variable', () => {
@@ -28,18 +33,26 @@ describe(readSimulatorEnv.name, () => {
       SIMULATOR_HOST: 'http://x',
       SIMULATOR_ACCESS_KEY_ID: 'has space',
       SIMULATOR_IMAGE_READY_MS: '1.5',
+      SIMULATOR_ERROR_CODE_STYLE: 'go',
     });
     expect(result.ok).toBe(false);
     const problems = result.ok ? [] : result.problems;
-    for (const name of ['SIMULATOR_PORT', 'SIMULATOR_HOST', 'SIMULATOR_ACCESS_KEY_ID', 'SIMULATOR_IMAGE_READY_MS']) {
+    for (const name of ['SIMULATOR_PORT', 'SIMULATOR_HOST', 'SIMULATOR_ACCESS_KEY_ID', 'SIMULATOR_IMAGE_READY_MS', 'SIMULATOR_ERROR_CODE_STYLE']) {
       expect(problems.some((p) => p.startsWith(name))).toBe(true);
     }
   });
 
   it('reads blank variables as unset', () => {
-    expect(readSimulatorEnv({ SIMULATOR_PORT: '', SIMULATOR_HOST: ' ', SIMULATOR_ACCESS_KEY_PASSWORD: '' })).toMatchObject({
+    expect(readSimulatorEnv({ SIMULATOR_PORT: '', SIMULATOR_HOST: ' ', SIMULATOR_ACCESS_KEY_PASSWORD: '', SIMULATOR_ERROR_CODE_STYLE: ' ' })).toMatchObject({
       ok: true,
-      env: { port: 8090, host: '127.0.0.1', accessKeyPassword: 'sim-key-password' },
+      env: { port: 8090, host: '127.0.0.1', accessKeyPassword: 'sim-key-password', errorCodeStyle: 'documented' },
+    });
+  });
+
+  it.each([['Dotted'], ['DOTTED'], ['dotted '], ['upper_snake']])('rejects SIMULATOR_ERROR_CODE_STYLE=%p, naming the accepted values', (value) => {
+    expect(readSimulatorEnv({ SIMULATOR_ERROR_CODE_STYLE: value })).toEqual({
+      ok: false,
+      problems: [`SIMULATOR_ERROR_CODE_STYLE must be one of documented, dotted (got ${JSON.stringify(value)})`],
     });
   });
 
@@ -63,7 +76,7 @@ describe('npm run simulator (src/simulator/main.ts)', () => {
   const exited = (child: ChildProcess): Promise<number | null> => new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 
   it('logs its URL as one JSON line, serves signed calls and stops on SIGTERM', async () => {
-    const child = start({ SIMULATOR_PORT: '0', SIMULATOR_ACCESS_KEY_ID: 'compose-id', SIMULATOR_ACCESS_KEY_PASSWORD: 'compose-pw' });
+    const child = start({ SIMULATOR_PORT: '0', SIMULATOR_ACCESS_KEY_ID: 'compose-id', SIMULATOR_ACCESS_KEY_PASSWORD: 'compose-pw', SIMULATOR_ERROR_CODE_STYLE: 'dotted' });
     const stdout = collect(child.stdout);
     const exit = exited(child);
     try {
@@ -72,10 +85,12 @@ describe('npm run simulator (src/simulator/main.ts)', () => {
         child.once('exit', () => reject(new Error(`exited early: ${stdout()}`)));
       });
       const started = JSON.parse(firstLine);
-      expect(started).toMatchObject({ level: 'info', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), accessKeyId: 'compose-id' });
+      expect(started).toMatchObject({ level: 'info', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), accessKeyId: 'compose-id', errorCodeStyle: 'dotted' });
       expect(firstLine).not.toContain('compose-pw');
-      const res = await callSimulator(started.url, 'DescribeZones', {}, { accessKeyId: 'compose-id', accessKeyPassword: 'compose-pw' });
+      const credentials = { accessKeyId: 'compose-id', accessKeyPassword: 'compose-pw' };
+      const res = await callSimulator(started.url, 'DescribeZones', {}, credentials);
       expect(res.status).toBe(200);
+      expect((await callSimulator(started.url, 'DescribeImage', { imageId: 'img-nope' }, credentials)).body.code).toBe('Invalid.Image.Not.Found');
       child.kill('SIGTERM');
       expect(await exit).toBe(0);
       expect(stdout()).toContain('stopped');

@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     accessKeyId: env.accessKeyId,
     defaultCredentials: env.accessKeyId === SIMULATOR_DEFAULT_CREDENTIALS.accessKeyId,
     imageReadyDelayMs: env.imageReadyDelayMs,
+    errorCodeStyle: env.errorCodeStyle,
   });
   const stop = (signal: NodeJS.Signals): void => {
     void simulator.close().then(() => log('info', 'Zenlayer simulator stopped', { signal }));

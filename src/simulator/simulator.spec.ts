@@ -206,6 +206,7 @@ describe('ZenlayerSimulator lifecycle', () => {
     expect(() => new ZenlayerSimulator({ maxClockSkewSeconds: Number.NaN })).toThrow(RangeError);
     expect(() => new ZenlayerSimulator({ accessKeyId: 'has space' })).toThrow(RangeError);
     expect(() => new ZenlayerSimulator({ accessKeyPassword: '' })).toThrow(RangeError);
+    expect(() => new ZenlayerSimulator({ errorCodeStyle: 'DOTTED' as never })).toThrow(/errorCodeStyle must be one of documented, dotted/);
   });
 
   it('closes at once with a keep-alive connection open', async () => {
@@ -240,5 +241,25 @@ describe('ZenlayerSimulator lifecycle', () => {
     await sim.close();
     expect(Date.now() - started).toBeLessThan(500);
     await expect(pending).rejects.toThrow();
+  });
+
+  it('closes at once while a delayed write holds a request, and the write is never applied', async () => {
+    const sim = new ZenlayerSimulator();
+    const url = await sim.listen();
+    sim.injectFault('CreateImage', { kind: 'delayed-write', ms: 200 });
+    const pending = callSimulator(url, 'CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'late' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = Date.now();
+    await sim.close();
+    expect(Date.now() - started).toBeLessThan(500);
+    await expect(pending).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(sim.callCount()).toBe(0);
+    const again = await sim.listen();
+    try {
+      expect((await callSimulator(again, 'DescribeImages', { imageName: 'late' })).body.response.totalCount).toBe(0);
+    } finally {
+      await sim.close();
+    }
   });
 });

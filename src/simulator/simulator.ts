@@ -6,7 +6,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import type { AddressInfo, Socket } from 'node:net';
 import { ACTIONS, isKnownAction } from './actions';
 import { ADMIN_PREFIX, handleAdminRequest } from './admin';
-import { badRequest, notFound, SimulatorError, ZC_ERROR } from './errors';
+import { badRequest, ERROR_CODE_STYLES, ErrorCodeStyle, isErrorCodeStyle, notFound, SimulatorError, styleErrorCode, ZC_ERROR } from './errors';
 import { FaultQueue, SimulatorFault } from './faults';
 import {
   CHALLENGE_PAGE,
@@ -37,11 +37,19 @@ export interface SimulatorOptions {
   maxClockSkewSeconds?: number;
   /** Milliseconds clock used for timestamps checks and call records; default `Date.now`. */
   now?: () => number;
+  /**
+   * How the simulator spells the error codes it answers: `documented` (default,
+   * `INVALID_IMAGE_NOT_FOUND`) or `dotted` (the Go SDK's `Invalid.Image.Not.Found`). Codes
+   * without a dotted form, and the codes of injected `error` faults, are answered as they are.
+   */
+  errorCodeStyle?: ErrorCodeStyle;
 }
 
 /**
  * One signed-and-verified call that reached action handling, faulted or not. `status` is what
- * the client received, or 0 when a `reset` fault dropped the connection instead.
+ * the client received, or 0 when a `reset` fault dropped the connection instead; for a
+ * `delayed-write` fault it is the outcome of the action applied after the delay, recorded then,
+ * whether or not the client was still there to receive it.
  */
 export interface SimulatorCall {
   action: string;
@@ -67,6 +75,16 @@ interface ResolvedOptions {
   readonly imageReadyDelayMs: number;
   readonly maxClockSkewSeconds: number;
   readonly now: () => number;
+  readonly errorCodeStyle: ErrorCodeStyle;
+}
+
+/** A fault that holds the call, then carries it out. */
+type DelayFault = Extract<SimulatorFault, { kind: 'latency' | 'delayed-write' }>;
+
+/** A held call: how to release it, and whether it is a write that `reset()` must cancel too. */
+interface PendingDelay {
+  readonly settle: (completed: boolean) => void;
+  readonly write: boolean;
 }
 
 /** One verified call on its way through the simulator. */
@@ -104,7 +122,7 @@ export class ZenlayerSimulator {
   private server: Server | undefined;
   private baseUrl: string | undefined;
   private readonly sockets = new Set<Socket>();
-  private readonly delays = new Map<NodeJS.Timeout, (completed: boolean) => void>();
+  private readonly delays = new Map<NodeJS.Timeout, PendingDelay>();
 
   constructor(options: SimulatorOptions = {}) {
     this.options = resolveOptions(options);
@@ -180,8 +198,12 @@ export class ZenlayerSimulator {
     this.callLog = [];
   }
 
-  /** Back to the seed world and the configured key pair, with no faults and no recorded calls. */
+  /**
+   * Back to the seed world and the configured key pair, with no faults and no recorded calls.
+   * Pending `delayed-write` calls are dropped unapplied, so they cannot land in the new world.
+   */
   reset(): void {
+    this.cancelDelays(true);
     this.state.dispose();
     this.state = this.freshState();
     this.setCredentials([this.options.credentials]);
@@ -222,9 +244,9 @@ export class ZenlayerSimulator {
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
     const at = this.options.now();
     readBody(req)
-      .then((raw) => (raw === undefined ? rejectTooLarge(res) : this.route(req, res, raw, at)))
+      .then((raw) => (raw === undefined ? this.rejectTooLarge(res) : this.route(req, res, raw, at)))
       .catch((error: unknown) => {
-        if (!res.headersSent && !res.destroyed) sendError(res, internalError(error));
+        if (!res.headersSent && !res.destroyed) this.answerError(res, internalError(error));
       });
   }
 
@@ -237,10 +259,10 @@ export class ZenlayerSimulator {
       return;
     }
     if (req.method !== 'POST' || path !== API_PATH) {
-      return sendError(res, notFound(ZC_ERROR.resourceNotFound, `No route for ${req.method ?? ''} ${path}; the API is POST ${API_PATH}`));
+      return this.answerError(res, notFound(ZC_ERROR.resourceNotFound, `No route for ${req.method ?? ''} ${path}; the API is POST ${API_PATH}`));
     }
     const rejection = checkContentType(req) ?? this.authenticate(req, raw);
-    if (rejection !== undefined) return sendError(res, rejection);
+    if (rejection !== undefined) return this.answerError(res, rejection);
     await this.handleCall(req, res, raw, at);
   }
 
@@ -265,18 +287,36 @@ export class ZenlayerSimulator {
     const call: CallContext = { action, raw, requestId: newRequestId(), at };
     const headerError = checkCallHeaders(action, req);
     if (headerError !== undefined) {
-      this.record(call, headerError.status, headerError.code);
-      return sendError(res, headerError, call.requestId);
+      const answered = this.styled(headerError);
+      this.record(call, answered.status, answered.code);
+      return sendError(res, answered, call.requestId);
     }
     const fault = this.faults.take(action);
-    if (fault !== undefined && fault.kind !== 'latency') return this.serveFault(fault, call, req, res);
-    if (fault !== undefined && !(await this.delay(fault.ms))) return;
-    const outcome = this.execute(call);
-    this.record(call, outcome.status, outcome.code, fault);
-    sendJson(res, outcome.status, outcome.payload);
+    if (fault === undefined) return this.answer(call, res);
+    if (fault.kind === 'latency' || fault.kind === 'delayed-write') return this.serveDelayed(fault, call, req, res);
+    this.serveFault(fault, call, req, res);
   }
 
-  private serveFault(fault: Exclude<SimulatorFault, { kind: 'latency' }>, call: CallContext, req: IncomingMessage, res: ServerResponse): void {
+  // Both hold the call, then carry it out. What matters for `delayed-write` is that nothing
+  // happens before the delay is over, even if the client has given up meanwhile.
+  private async serveDelayed(fault: DelayFault, call: CallContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const write = fault.kind === 'delayed-write';
+    if (!(await this.delay(fault.ms, write))) {
+      // Cancelled by close() (sockets already gone) or, for a write, by reset(): never applied.
+      if (write) req.socket.destroy();
+      return;
+    }
+    this.answer(call, res, fault);
+  }
+
+  // Carries out the action, records the outcome, and answers if the client is still there.
+  private answer(call: CallContext, res: ServerResponse, fault?: DelayFault): void {
+    const outcome = this.execute(call);
+    this.record(call, outcome.status, outcome.code, fault);
+    if (!res.destroyed) sendJson(res, outcome.status, outcome.payload);
+  }
+
+  private serveFault(fault: Exclude<SimulatorFault, DelayFault>, call: CallContext, req: IncomingMessage, res: ServerResponse): void {
     switch (fault.kind) {
       case 'error':
         this.record(call, fault.status, fault.code, fault);
@@ -316,28 +356,45 @@ export class ZenlayerSimulator {
       const fields = ACTIONS[action](this.state, parseObject(raw));
       return { status: 200, payload: successPayload(requestId, fields) };
     } catch (error) {
-      const failure = error instanceof SimulatorError ? error : internalError(error);
+      const failure = this.styled(error instanceof SimulatorError ? error : internalError(error));
       return { status: failure.status, code: failure.code, payload: errorPayload(requestId, failure.code, failure.message) };
     }
   }
 
-  // Resolves false when close() cancels the wait, so the caller leaves the (destroyed) socket alone.
-  private delay(ms: number): Promise<boolean> {
+  /** `error` with its code in the configured spelling. */
+  private styled(error: SimulatorError): SimulatorError {
+    const code = styleErrorCode(error.code, this.options.errorCodeStyle);
+    return code === error.code ? error : new SimulatorError(error.status, code, error.message);
+  }
+
+  private answerError(res: ServerResponse, error: SimulatorError): void {
+    sendError(res, this.styled(error));
+  }
+
+  private rejectTooLarge(res: ServerResponse): void {
+    res.setHeader('connection', 'close');
+    this.answerError(res, new SimulatorError(413, ZC_ERROR.parameterExceedLength, `The request body exceeds ${MAX_BODY_BYTES} bytes`));
+  }
+
+  // Resolves false when the wait is cancelled, so the caller does not carry the call out.
+  private delay(ms: number, write: boolean): Promise<boolean> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.delays.delete(timer);
         resolve(true);
       }, ms);
-      this.delays.set(timer, resolve);
+      this.delays.set(timer, { settle: resolve, write });
     });
   }
 
-  private cancelDelays(): void {
-    for (const [timer, resolve] of this.delays) {
+  // Every held call (close), or only the held writes (reset).
+  private cancelDelays(writesOnly = false): void {
+    for (const [timer, pending] of this.delays) {
+      if (writesOnly && !pending.write) continue;
       clearTimeout(timer);
-      resolve(false);
+      this.delays.delete(timer);
+      pending.settle(false);
     }
-    this.delays.clear();
   }
 }
 
@@ -350,7 +407,10 @@ function resolveOptions(options: SimulatorOptions): ResolvedOptions {
   if (!Number.isFinite(imageReadyDelayMs) || imageReadyDelayMs < 0) throw new RangeError('imageReadyDelayMs must be a non-negative number');
   const maxClockSkewSeconds = options.maxClockSkewSeconds ?? 300;
   if (!Number.isFinite(maxClockSkewSeconds) || maxClockSkewSeconds < 0) throw new RangeError('maxClockSkewSeconds must be a non-negative number');
-  return { credentials: { accessKeyId, accessKeyPassword }, imageReadyDelayMs, maxClockSkewSeconds, now: options.now ?? Date.now };
+  const errorCodeStyle = options.errorCodeStyle ?? 'documented';
+  if (!isErrorCodeStyle(errorCodeStyle)) throw new RangeError(`errorCodeStyle must be one of ${ERROR_CODE_STYLES.join(', ')}`);
+  const now = options.now ?? Date.now;
+  return { credentials: { accessKeyId, accessKeyPassword }, imageReadyDelayMs, maxClockSkewSeconds, now, errorCodeStyle };
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -417,11 +477,6 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
     req.on('end', () => resolve(size <= MAX_BODY_BYTES ? Buffer.concat(chunks) : undefined));
     req.on('error', reject);
   });
-}
-
-function rejectTooLarge(res: ServerResponse): void {
-  res.setHeader('connection', 'close');
-  sendError(res, new SimulatorError(413, ZC_ERROR.parameterExceedLength, `The request body exceeds ${MAX_BODY_BYTES} bytes`));
 }
 
 // A wildcard bind is reachable on loopback; IPv6 literals need brackets in a URL.

@@ -92,7 +92,8 @@ export interface WireZoneInfo {
   zoneId: string;
   zoneName: string;
   supportSecurityGroup: boolean;
-  supportNetworkType: string[];
+  /** One network type, e.g. `VPC`: a string in the SDKs' ZoneInfo, not a list. */
+  supportNetworkType: string;
   supportIpv6: boolean;
   supportCpuPassThrough: boolean;
 }
@@ -242,7 +243,7 @@ export class SimulatorState {
       zoneId: z.zoneId,
       zoneName: z.zoneName,
       supportSecurityGroup: true,
-      supportNetworkType: ['PRIMARY', 'SECONDARY'],
+      supportNetworkType: 'VPC',
       supportIpv6: z.supportIpv6,
       supportCpuPassThrough: z.supportCpuPassThrough,
     }));
@@ -290,9 +291,10 @@ export class SimulatorState {
     return imageId;
   }
 
-  /** ModifyImagesAttributes: all ids must be existing custom images; all or nothing. */
+  /** ModifyImagesAttributes: every id must be an existing custom image, none CREATING; all or nothing. */
   modifyImagesAttributes(imageIds: readonly string[], imageName?: string, imageDescription?: string): void {
     const targets = imageIds.map((id) => this.requireCustomImage(id));
+    assertNoneCreating(targets, 'modified');
     for (const image of targets) {
       if (imageName !== undefined) image.imageName = imageName;
       if (imageDescription !== undefined) image.imageDescription = imageDescription;
@@ -302,10 +304,7 @@ export class SimulatorState {
   /** DeleteImages: every id must be an existing custom image, none CREATING; all or nothing. Frees quota. */
   deleteImages(imageIds: readonly string[]): void {
     const targets = imageIds.map((id) => this.requireCustomImage(id));
-    const busy = targets.find((image) => image.imageStatus === 'CREATING');
-    if (busy !== undefined) {
-      throw badRequest(ZC_ERROR.imageStatus, `Image ${busy.imageId} is CREATING and cannot be deleted yet`);
-    }
+    assertNoneCreating(targets, 'deleted');
     for (const image of targets) this.images.delete(image.imageId);
   }
 
@@ -396,6 +395,12 @@ export class SimulatorState {
     timer.unref();
     this.readyTimers.add(timer);
   }
+}
+
+// Checked after every id is found, so an unknown id wins over a busy one, and before any change (all or nothing).
+function assertNoneCreating(targets: readonly ImageRecord[], verb: 'modified' | 'deleted'): void {
+  const busy = targets.find((image) => image.imageStatus === 'CREATING');
+  if (busy !== undefined) throw badRequest(ZC_ERROR.imageStatus, `Image ${busy.imageId} is CREATING and cannot be ${verb} yet`);
 }
 
 function imageNotFound(imageId: string): SimulatorError {

@@ -22,6 +22,8 @@ export interface RawRequest {
   readonly path?: string;
   readonly headers?: Record<string, string | undefined>;
   readonly body?: Buffer | string;
+  /** Give up (destroy the request, rejecting with a timeout) when no answer came within this many ms. */
+  readonly timeoutMs?: number;
 }
 
 /** Sends one request on a fresh connection (no keep-alive, so nothing outlives the test). */
@@ -39,6 +41,7 @@ export function rawRequest(baseUrl: string, options: RawRequest = {}): Promise<R
       res.on('error', reject);
     });
     req.on('error', reject);
+    if (options.timeoutMs !== undefined) req.setTimeout(options.timeoutMs, () => req.destroy(new Error(`client timeout after ${options.timeoutMs} ms`)));
     req.end(options.body);
   });
 }
@@ -58,6 +61,8 @@ export interface CallOptions {
   /** Send this exact body instead of `JSON.stringify(params)`. */
   readonly rawBody?: string;
   readonly headers?: Record<string, string | undefined>;
+  /** Give up after this many ms without an answer, as a client with a per-attempt timeout does. */
+  readonly timeoutMs?: number;
 }
 
 /** Calls one action the way the official SDKs do: JSON body, ZC2 headers, fresh signature. */
@@ -83,7 +88,7 @@ export function callSimulator(baseUrl: string, action: string, params: unknown =
     authorization,
     ...options.headers,
   };
-  return rawRequest(baseUrl, { headers, body });
+  return rawRequest(baseUrl, { headers, body, timeoutMs: options.timeoutMs });
 }
 
 function tryParse(text: string): unknown {

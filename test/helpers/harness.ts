@@ -1,6 +1,6 @@
 import { loadConfig } from '../../src/config';
 import { RunningGateway, startGateway } from '../../src/gateway';
-import { SIMULATOR_DEFAULT_CREDENTIALS, ZenlayerSimulator } from '../../src/simulator';
+import { SIMULATOR_DEFAULT_CREDENTIALS, SimulatorOptions, ZenlayerSimulator } from '../../src/simulator';
 import { ReadCache } from '../../src/upstream/zenlayer';
 
 export interface GraphqlAnswer<T = any> {
@@ -19,7 +19,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(env: NodeJS.ProcessEnv = {}, simulatorOptions = { imageReadyDelayMs: 300 }): Promise<Harness> {
+export async function startHarness(env: NodeJS.ProcessEnv = {}, simulatorOptions: SimulatorOptions = { imageReadyDelayMs: 300 }): Promise<Harness> {
   const simulator = new ZenlayerSimulator(simulatorOptions);
   const upstreamUrl = await simulator.listen(0, '127.0.0.1');
   const config = loadConfig({

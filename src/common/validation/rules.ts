@@ -4,9 +4,12 @@ import {
   ArrayNotEmpty,
   ArrayUnique,
   IsArray,
+  IsInt,
   IsString,
   Matches,
+  Max,
   MaxLength,
+  Min,
 } from 'class-validator';
 
 /** Zenlayer's image-name rule: 1 to 24 characters of Chinese characters, letters, digits, `-` and `_`. */
@@ -14,6 +17,16 @@ export const IMAGE_NAME_PATTERN = /^[\p{Script=Han}A-Za-z0-9_-]{1,24}$/u;
 export const IMAGE_DESCRIPTION_MAX = 255;
 export const MAX_IDS = 100;
 export const MAX_PAGE_SIZE = 1000;
+/** The highest page number accepted: far past any real listing, and checked before Zenlayer is called. */
+export const MAX_PAGE = 1_000_000;
+/** The longest image name a filter may search for, in characters. */
+export const IMAGE_NAME_FILTER_MAX = 128;
+
+/**
+ * A name to search for, looser than {@link IMAGE_NAME_PATTERN}: the rule for names this account
+ * gives does not cover names Zenlayer gave (its public image `CentOS-7.9` has a dot).
+ */
+const IMAGE_NAME_FILTER_PATTERN = new RegExp(`^[^\\p{Cc}]{1,${IMAGE_NAME_FILTER_MAX}}$`, 'u');
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const ZONE_ID_PATTERN = /^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$/;
@@ -22,6 +35,29 @@ export const IsImageName = () =>
   applyDecorators(
     IsString({ message: 'must be a string' }),
     Matches(IMAGE_NAME_PATTERN, { message: 'must be 1 to 24 characters: Chinese characters, letters, digits, "-" or "_"' }),
+  );
+
+/** An exact image name to filter by: 1 to {@link IMAGE_NAME_FILTER_MAX} characters, no control characters. */
+export const IsImageNameFilter = () =>
+  applyDecorators(
+    IsString({ message: 'must be a string' }),
+    Matches(IMAGE_NAME_FILTER_PATTERN, { message: `must be 1 to ${IMAGE_NAME_FILTER_MAX} characters, without control characters` }),
+  );
+
+/** A page number from 1 to {@link MAX_PAGE}. */
+export const IsPage = () =>
+  applyDecorators(
+    IsInt({ message: 'must be a whole number' }),
+    Min(1, { message: 'must be at least 1' }),
+    Max(MAX_PAGE, { message: `must be from 1 to ${MAX_PAGE}` }),
+  );
+
+/** A page size from 1 to {@link MAX_PAGE_SIZE}. */
+export const IsPageSize = () =>
+  applyDecorators(
+    IsInt({ message: 'must be a whole number' }),
+    Min(1, { message: `must be from 1 to ${MAX_PAGE_SIZE}` }),
+    Max(MAX_PAGE_SIZE, { message: `must be from 1 to ${MAX_PAGE_SIZE}` }),
   );
 
 export const IsImageDescription = () =>

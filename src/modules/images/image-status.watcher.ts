@@ -17,6 +17,8 @@ interface Subscriber {
   stop(): void;
 }
 
+// UNKNOWN (a status Zenlayer added since) is passed on but not final: it may be a step on the
+// way to AVAILABLE, so the watch goes on until a known end.
 const TERMINAL: ReadonlySet<ImageStatus> = new Set([ImageStatus.AVAILABLE, ImageStatus.UNAVAILABLE]);
 
 /**

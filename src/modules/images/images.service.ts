@@ -73,7 +73,7 @@ export class ImagesService {
       for (const info of page) {
         if (info.imageName === name && info.imageType === 'CUSTOM_IMAGE') images.push(toImage(info));
       }
-      if (page.length < pageSize || pageNum * pageSize >= (response.totalCount ?? 0)) return { requestId, images };
+      if (page.length < pageSize || pageNum * pageSize >= (response.totalCount ?? Number.POSITIVE_INFINITY)) return { requestId, images };
     }
   }
 

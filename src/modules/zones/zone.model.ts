@@ -14,4 +14,24 @@ export class Zone {
   @ApiProperty({ description: 'Whether custom images can be made of instances in this zone (not in SIN-E and LAX-A).' })
   @Field({ description: 'Whether custom images can be made of instances in this zone (not in SIN-E and LAX-A).' })
   supportsImageCreation: boolean;
+
+  @ApiProperty({ type: Boolean, nullable: true, description: 'Whether instances in this zone can use security groups; null when Zenlayer does not say.' })
+  @Field(() => Boolean, { nullable: true, description: 'Whether instances in this zone can use security groups; null when Zenlayer does not say.' })
+  supportSecurityGroup: boolean | null;
+
+  @ApiProperty({ type: Boolean, nullable: true, description: 'Whether instances in this zone can have IPv6 addresses; null when Zenlayer does not say.' })
+  @Field(() => Boolean, { nullable: true, description: 'Whether instances in this zone can have IPv6 addresses; null when Zenlayer does not say.' })
+  supportIpv6: boolean | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'VPC',
+    description: 'The network types the zone supports, as Zenlayer names them (e.g. VPC), comma-separated when several; null when Zenlayer does not say.',
+  })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The network types the zone supports, as Zenlayer names them (e.g. VPC), comma-separated when several; null when Zenlayer does not say.',
+  })
+  supportNetworkType: string | null;
 }

@@ -2,10 +2,23 @@ import { Injectable } from '@nestjs/common';
 import { ZenlayerService, ZoneInfo, zoneSupportsImageCreation } from '../../upstream/zenlayer';
 import { Zone } from './zone.model';
 
+/** The SDKs send one string (`VPC`); older answers a list, which becomes its items joined with ",". */
+function networkTypes(value: ZoneInfo['supportNetworkType']): string | null {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.filter((item) => typeof item === 'string' && item !== '').join(',');
+  return null;
+}
+
+/** A boolean field as sent, null when Zenlayer omits it (or sends something else). */
+const flag = (value: unknown): boolean | null => (typeof value === 'boolean' ? value : null);
+
 const toZone = (info: ZoneInfo): Zone => ({
   id: info.zoneId,
   name: info.zoneName ?? null,
   supportsImageCreation: zoneSupportsImageCreation(info.zoneId),
+  supportSecurityGroup: flag(info.supportSecurityGroup),
+  supportIpv6: flag(info.supportIpv6),
+  supportNetworkType: networkTypes(info.supportNetworkType),
 });
 
 @Injectable()
@@ -15,7 +28,8 @@ export class ZonesService {
   /** The given zones (all when omitted); an unknown zone id is a NOT_FOUND error. */
   async list(zoneIds?: string[]): Promise<Zone[]> {
     const { response } = await this.zenlayer.call('DescribeZones', zoneIds ? { zoneIds } : {});
-    return response.zoneSet.map(toZone);
+    // The SDKs treat the list as optional: an omitted one is empty.
+    return (response.zoneSet ?? []).map(toZone);
   }
 
   /** The zones with these ids, in order; null for an unknown id. One upstream call for all zones. */

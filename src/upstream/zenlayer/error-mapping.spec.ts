@@ -52,6 +52,32 @@ describe('fromZenlayerError', () => {
     expect(fromZenlayerError(error).code).toBe(expected);
   });
 
+  it.each([
+    ['an HTML page', 'bad-response'],
+    ['an empty body', 'bad-response'],
+    ['a JSON body without a code', 'bad-response'],
+  ] as const)('maps HTTP 429 with %s to RATE_LIMITED with a retry delay, not to an unreadable answer', (_body, kind) => {
+    const error = new ZenlayerError({ action: 'CreateImage', kind, code: 'GATEWAY_UPSTREAM_BAD_RESPONSE', message: 'm', httpStatus: 429, sent: true });
+    const mapped = fromZenlayerError(error);
+    expect(mapped).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterSeconds: 1, upstream: { action: 'CreateImage' } } });
+    expect(mapped.details.outcomeUnknown).toBeUndefined();
+  });
+
+  it.each(['AUTHFAILURE_SIGNATURE_EXPIRED', 'AuthFailure.Signature.Expired'])('tells the operator to check the clock, not the credentials, for %s', (code) => {
+    const mapped = fromZenlayerError(apiError(code, 401));
+    expect(mapped.code).toBe('UPSTREAM_ERROR');
+    expect(mapped.message).toMatch(/clock/);
+    expect(mapped.message).toMatch(/5 minutes/);
+    expect(mapped.message).not.toMatch(/credentials/);
+  });
+
+  it.each(['AUTHFAILURE_SIGNATURE_FAILURE', 'AuthFailure.Invalid.Authorization', 'AUTHFAILURE_UNAUTHORIZED_OPERATION'])('keeps the credentials message for %s', (code) => {
+    const mapped = fromZenlayerError(apiError(code, 401));
+    expect(mapped.code).toBe('UPSTREAM_ERROR');
+    expect(mapped.message).toMatch(/credentials/);
+    expect(mapped.message).not.toMatch(/clock/);
+  });
+
   it('passes on Zenlayer\'s message only for parameter errors', () => {
     expect(fromZenlayerError(apiError('INVALID_PARAMETER_VALUE')).message).toContain('upstream says INVALID_PARAMETER_VALUE');
     expect(fromZenlayerError(apiError('AUTHFAILURE_SIGNATURE_FAILURE')).message).not.toContain('upstream says');

@@ -56,6 +56,11 @@ export function fromZenlayerError(error: ZenlayerError, scrub: (text: string) =>
   const make = (code: ErrorCode, message: string, retryAfterSeconds?: number) =>
     new GatewayError(code, message, { upstream, retryAfterSeconds });
 
+  // Before the kind: a 429 whose body is an HTML page or empty (an edge or proxy in front of
+  // the API) is throttling all the same, and must not read as an unreadable answer.
+  if (error.throttled) {
+    return make('RATE_LIMITED', 'Zenlayer is throttling requests from this account; retry after a short wait', 1);
+  }
   switch (error.kind) {
     case 'timeout':
       return make('UPSTREAM_UNAVAILABLE', 'Zenlayer did not answer in time; try again shortly');
@@ -74,13 +79,17 @@ export function fromZenlayerError(error: ZenlayerError, scrub: (text: string) =>
   }
 
   const code = error.normalizedCode;
-  if (error.throttled) {
-    return make('RATE_LIMITED', 'Zenlayer is throttling requests from this account; retry after a short wait', 1);
-  }
   const known = KNOWN[code];
   if (known) return make(known.code, known.message);
   if (code === 'MISSING_PARAMETER' || code.startsWith('INVALID_PARAMETER')) {
     return make('BAD_USER_INPUT', `Zenlayer rejected the request: ${scrub(error.message)}`);
+  }
+  if (code === 'AUTHFAILURE_SIGNATURE_EXPIRED') {
+    // The keys are fine: the signed timestamp is more than 5 minutes from Zenlayer's clock.
+    return make(
+      'UPSTREAM_ERROR',
+      "Zenlayer refused the gateway's request as expired: the gateway host's clock differs from Zenlayer's by more than 5 minutes; the gateway's operator must correct the clock (e.g. enable NTP)",
+    );
   }
   if (code.startsWith('AUTHFAILURE')) {
     return make('UPSTREAM_ERROR', "Zenlayer refused the gateway's own credentials; the gateway's operator must check them");

@@ -16,6 +16,7 @@ describe('which failures are retried', () => {
     ['an HTML 502 page', { kind: 'bad-response', httpStatus: 502 }, true, false],
     ['throttling by code', { httpStatus: 400, code: 'REQUEST_LIMIT_EXCEEDED' }, true, true],
     ['throttling by status', { httpStatus: 429, code: 'TOO_MANY' }, true, true],
+    ['throttling with an HTML or empty 429 body', { kind: 'bad-response', httpStatus: 429, code: 'GATEWAY_UPSTREAM_BAD_RESPONSE' }, true, true],
     ['a quota refusal', { httpStatus: 400, code: 'LIMIT_EXCEEDED_IMAGE_QUOTA' }, false, false],
     ['a truncated 200 answer', { kind: 'bad-response', httpStatus: 200 }, false, false],
     ['an edge challenge', { kind: 'challenge', httpStatus: 403 }, false, false],
@@ -29,6 +30,7 @@ describe('which failures are retried', () => {
     expect(isUnavailable(failure({ kind: 'timeout' }))).toBe(true);
     expect(isUnavailable(failure({ httpStatus: 500 }))).toBe(true);
     expect(isUnavailable(failure({ httpStatus: 429 }))).toBe(false);
+    expect(isUnavailable(failure({ kind: 'bad-response', httpStatus: 429 }))).toBe(false);
     expect(isUnavailable(failure({ httpStatus: 400 }))).toBe(false);
     expect(isUnavailable(new Error('not from Zenlayer'))).toBe(false);
   });

@@ -1,20 +1,25 @@
 /**
  * Request and response shapes of the Zenlayer `vm` service, version 2023-03-13, as they travel
- * on the wire (camelCase JSON). Responses are the content of the `response` envelope.
+ * on the wire (camelCase JSON). Responses are the content of the `response` envelope. Lists in
+ * responses are optional, as in the SDKs: Zenlayer may omit an empty one.
  */
 
+/** The documented image types: what the gateway sends. */
 export type WireImageType = 'PUBLIC_IMAGE' | 'CUSTOM_IMAGE';
+/** The documented image statuses: what the gateway sends. */
 export type WireImageStatus = 'CREATING' | 'AVAILABLE' | 'UNAVAILABLE';
 
 export interface ImageInfo {
   imageId: string;
   imageName: string;
-  imageType: WireImageType;
+  /** A {@link WireImageType}, or a value added by Zenlayer since. */
+  imageType: string;
   /** Size in GB, as a decimal string. */
   imageSize?: string;
   imageDescription?: string;
   imageVersion?: string;
-  imageStatus: WireImageStatus;
+  /** A {@link WireImageStatus}, or a value added by Zenlayer since. */
+  imageStatus: string;
   category?: string;
   osType?: string;
 }
@@ -29,7 +34,8 @@ export interface ZoneInfo {
   zoneId: string;
   zoneName?: string;
   supportSecurityGroup?: boolean;
-  supportNetworkType?: string[];
+  /** A string in the SDKs (`VPC`); older answers send a list. */
+  supportNetworkType?: string | string[];
   supportIpv6?: boolean;
   supportCpuPassThrough?: boolean;
 }
@@ -38,7 +44,7 @@ export interface DescribeImageQuotaRequest {
   zoneIds?: string[];
 }
 export interface DescribeImageQuotaResponse {
-  images: ImageQuotaInfo[];
+  images?: ImageQuotaInfo[];
 }
 
 export interface CreateImageRequest {
@@ -62,8 +68,9 @@ export interface DescribeImagesRequest {
   pageSize?: number;
 }
 export interface DescribeImagesResponse {
-  dataSet: ImageInfo[];
-  totalCount: number;
+  dataSet?: ImageInfo[];
+  /** All matches on every page; when omitted, the length of `dataSet`. */
+  totalCount?: number;
 }
 
 export interface DescribeImageRequest {
@@ -87,5 +94,5 @@ export interface DescribeZonesRequest {
   zoneIds?: string[];
 }
 export interface DescribeZonesResponse {
-  zoneSet: ZoneInfo[];
+  zoneSet?: ZoneInfo[];
 }

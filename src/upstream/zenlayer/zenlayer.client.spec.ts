@@ -118,6 +118,15 @@ describe(ZenlayerClient.name, () => {
     expect(error.action).toBe('DescribeZones');
   });
 
+  it.each([
+    ['an HTML page', (_r: IncomingMessage, _b: Buffer, res: ServerResponse) => { res.writeHead(429, { 'content-type': 'text/html' }); res.end('<html><body>Too Many Requests</body></html>'); }],
+    ['an empty body', json(429, '')],
+  ] as const)('reports HTTP 429 with %s as throttled: Zenlayer did not act', async (_name, handler) => {
+    upstream.handler = handler as Handler;
+    const error = await failureOf(client.call('CreateImage', { instanceId: 'i', imageName: 'n' }));
+    expect(error).toMatchObject({ action: 'CreateImage', httpStatus: 429, throttled: true });
+  });
+
   it('recognises an edge challenge and a policy block', async () => {
     upstream.handler = (_r, _b, res) => { res.writeHead(403, { 'cf-mitigated': 'challenge', 'content-type': 'text/html' }); res.end('<html/>'); };
     expect((await failureOf(client.call('DescribeZones', {}))).kind).toBe('challenge');

@@ -60,7 +60,10 @@ export class ZenlayerError extends Error implements ZenlayerErrorDetails {
     return normalizeZenlayerCode(this.code);
   }
 
-  /** Zenlayer throttled the call: it did not act, and a later retry may succeed. */
+  /**
+   * Zenlayer throttled the call: it did not act, and a later retry may succeed. HTTP 429 counts
+   * whatever its body, as an edge in front of the API may answer it with an HTML page or nothing.
+   */
   get throttled(): boolean {
     return this.httpStatus === 429 || this.normalizedCode === 'REQUEST_LIMIT_EXCEEDED';
   }

@@ -1,16 +1,38 @@
 import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEnum, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import {
+  IMAGE_NAME_FILTER_MAX,
   IsIdList,
   IsImageDescription,
   IsImageName,
+  IsImageNameFilter,
+  IsPage,
+  IsPageSize,
   IsResourceId,
   IsZoneId,
+  MAX_PAGE,
   MAX_PAGE_SIZE,
 } from '../../../common/validation/rules';
-import { ImageStatus, ImageType } from '../models/image.model';
+import {
+  FILTERABLE_IMAGE_STATUSES,
+  FILTERABLE_IMAGE_TYPES,
+  FilterableImageStatus,
+  FilterableImageType,
+  ImageStatus,
+  ImageType,
+} from '../models/image.model';
+
+/** The filter rule for an image type: UNKNOWN is an answer, never a question. */
+export const IsFilterableImageType = () => IsIn(FILTERABLE_IMAGE_TYPES, { message: `must be one of ${FILTERABLE_IMAGE_TYPES.join(', ')}` });
+/** The filter rule for an image status: UNKNOWN is an answer, never a question. */
+export const IsFilterableImageStatus = () =>
+  IsIn(FILTERABLE_IMAGE_STATUSES, { message: `must be one of ${FILTERABLE_IMAGE_STATUSES.join(', ')}` });
+
+/** Shared by the GraphQL filter and the REST query. */
+export const IMAGE_NAME_FILTER_DESCRIPTION = `Exact image name, as listed (e.g. CentOS-7.9): 1 to ${IMAGE_NAME_FILTER_MAX} characters, no control characters.`;
+export const PAGE_DESCRIPTION = `From 1 to ${MAX_PAGE}.`;
 
 @InputType({ description: 'Every given field must match (AND).' })
 export class ImageFilter {
@@ -19,9 +41,9 @@ export class ImageFilter {
   @IsIdList()
   ids?: string[];
 
-  @Field({ nullable: true, description: 'Exact image name.' })
+  @Field({ nullable: true, description: IMAGE_NAME_FILTER_DESCRIPTION })
   @IsOptional()
-  @IsImageName()
+  @IsImageNameFilter()
   name?: string;
 
   @Field({ nullable: true, description: "Custom images of this zone, plus the public images available in every zone." })
@@ -35,10 +57,10 @@ export class ImageFilter {
   @MaxLength(64, { message: 'must be at most 64 characters' })
   category?: string;
 
-  @Field(() => ImageType, { nullable: true })
+  @Field(() => ImageType, { nullable: true, description: 'PUBLIC_IMAGE or CUSTOM_IMAGE (not UNKNOWN).' })
   @IsOptional()
-  @IsEnum(ImageType)
-  type?: ImageType;
+  @IsFilterableImageType()
+  type?: FilterableImageType;
 
   @Field({ nullable: true, description: 'Windows or Linux.' })
   @IsOptional()
@@ -46,10 +68,10 @@ export class ImageFilter {
   @MaxLength(64, { message: 'must be at most 64 characters' })
   osType?: string;
 
-  @Field(() => ImageStatus, { nullable: true })
+  @Field(() => ImageStatus, { nullable: true, description: 'CREATING, AVAILABLE or UNAVAILABLE (not UNKNOWN).' })
   @IsOptional()
-  @IsEnum(ImageStatus)
-  status?: ImageStatus;
+  @IsFilterableImageStatus()
+  status?: FilterableImageStatus;
 }
 
 @ArgsType()
@@ -60,17 +82,14 @@ export class ImagesArgs {
   @Type(() => ImageFilter)
   filter?: ImageFilter;
 
-  @Field(() => Int, { nullable: true, defaultValue: 1, description: 'From 1.' })
+  @Field(() => Int, { nullable: true, defaultValue: 1, description: PAGE_DESCRIPTION })
   @IsOptional()
-  @IsInt({ message: 'must be a whole number' })
-  @Min(1, { message: 'must be at least 1' })
+  @IsPage()
   page?: number;
 
   @Field(() => Int, { nullable: true, defaultValue: 20, description: `1 to ${MAX_PAGE_SIZE}.` })
   @IsOptional()
-  @IsInt({ message: 'must be a whole number' })
-  @Min(1, { message: `must be from 1 to ${MAX_PAGE_SIZE}` })
-  @Max(MAX_PAGE_SIZE, { message: `must be from 1 to ${MAX_PAGE_SIZE}` })
+  @IsPageSize()
   pageSize?: number;
 }
 

@@ -1,10 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEnum, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { CommaSeparated } from '../../../common/rest';
-import { IsIdList, IsImageName, IsResourceId, IsZoneId, MAX_PAGE_SIZE } from '../../../common/validation/rules';
-import { ImageStatus, ImageType } from '../models/image.model';
-import type { ImageFilter } from './images.args';
+import { IMAGE_NAME_FILTER_MAX, IsIdList, IsImageNameFilter, IsPage, IsPageSize, IsResourceId, IsZoneId, MAX_PAGE, MAX_PAGE_SIZE } from '../../../common/validation/rules';
+import { FILTERABLE_IMAGE_STATUSES, FILTERABLE_IMAGE_TYPES, FilterableImageStatus, FilterableImageType } from '../models/image.model';
+import {
+  IMAGE_NAME_FILTER_DESCRIPTION,
+  ImageFilter,
+  IsFilterableImageStatus,
+  IsFilterableImageType,
+  PAGE_DESCRIPTION,
+} from './images.args';
 
 /** `GET /v1/images` query: the GraphQL filter flattened, plus paging. */
 export class ImagesQuery {
@@ -13,19 +19,20 @@ export class ImagesQuery {
   @IsZoneId()
   zoneId?: string;
 
-  @ApiPropertyOptional({ enum: ImageType, enumName: 'ImageType' })
+  // The filterable values only: UNKNOWN appears in answers, never in a filter.
+  @ApiPropertyOptional({ enum: FILTERABLE_IMAGE_TYPES })
   @IsOptional()
-  @IsEnum(ImageType, { message: `must be one of ${Object.values(ImageType).join(', ')}` })
-  type?: ImageType;
+  @IsFilterableImageType()
+  type?: FilterableImageType;
 
-  @ApiPropertyOptional({ enum: ImageStatus, enumName: 'ImageStatus' })
+  @ApiPropertyOptional({ enum: FILTERABLE_IMAGE_STATUSES })
   @IsOptional()
-  @IsEnum(ImageStatus, { message: `must be one of ${Object.values(ImageStatus).join(', ')}` })
-  status?: ImageStatus;
+  @IsFilterableImageStatus()
+  status?: FilterableImageStatus;
 
-  @ApiPropertyOptional({ description: 'Exact image name' })
+  @ApiPropertyOptional({ description: IMAGE_NAME_FILTER_DESCRIPTION, minLength: 1, maxLength: IMAGE_NAME_FILTER_MAX, example: 'CentOS-7.9' })
   @IsOptional()
-  @IsImageName()
+  @IsImageNameFilter()
   name?: string;
 
   @ApiPropertyOptional({ example: 'Ubuntu' })
@@ -46,19 +53,16 @@ export class ImagesQuery {
   @IsIdList()
   ids?: string[];
 
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @ApiPropertyOptional({ description: PAGE_DESCRIPTION, minimum: 1, maximum: MAX_PAGE, default: 1 })
   @IsOptional()
   @Type(() => Number)
-  @IsInt({ message: 'must be a whole number' })
-  @Min(1, { message: 'must be at least 1' })
+  @IsPage()
   page?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 20 })
   @IsOptional()
   @Type(() => Number)
-  @IsInt({ message: 'must be a whole number' })
-  @Min(1, { message: `must be from 1 to ${MAX_PAGE_SIZE}` })
-  @Max(MAX_PAGE_SIZE, { message: `must be from 1 to ${MAX_PAGE_SIZE}` })
+  @IsPageSize()
   pageSize?: number;
 
   filter(): ImageFilter {

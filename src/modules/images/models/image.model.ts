@@ -1,18 +1,36 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
 
+const UNKNOWN_VALUE = {
+  description: 'Zenlayer sent a value this gateway does not know (one added since); not accepted in filters.',
+};
+
 export enum ImageType {
   PUBLIC_IMAGE = 'PUBLIC_IMAGE',
   CUSTOM_IMAGE = 'CUSTOM_IMAGE',
+  UNKNOWN = 'UNKNOWN',
 }
-registerEnumType(ImageType, { name: 'ImageType', description: 'Provided by Zenlayer, or made by this account from an instance.' });
+registerEnumType(ImageType, {
+  name: 'ImageType',
+  description: 'Provided by Zenlayer, or made by this account from an instance.',
+  valuesMap: { UNKNOWN: UNKNOWN_VALUE },
+});
 
 export enum ImageStatus {
   CREATING = 'CREATING',
   AVAILABLE = 'AVAILABLE',
   UNAVAILABLE = 'UNAVAILABLE',
+  UNKNOWN = 'UNKNOWN',
 }
-registerEnumType(ImageStatus, { name: 'ImageStatus' });
+registerEnumType(ImageStatus, { name: 'ImageStatus', valuesMap: { UNKNOWN: UNKNOWN_VALUE } });
+
+/** The image types a filter may name: every one Zenlayer documents, so not UNKNOWN. */
+export type FilterableImageType = Exclude<ImageType, ImageType.UNKNOWN>;
+export const FILTERABLE_IMAGE_TYPES: readonly FilterableImageType[] = [ImageType.PUBLIC_IMAGE, ImageType.CUSTOM_IMAGE];
+
+/** The image statuses a filter may name: every one Zenlayer documents, so not UNKNOWN. */
+export type FilterableImageStatus = Exclude<ImageStatus, ImageStatus.UNKNOWN>;
+export const FILTERABLE_IMAGE_STATUSES: readonly FilterableImageStatus[] = [ImageStatus.CREATING, ImageStatus.AVAILABLE, ImageStatus.UNAVAILABLE];
 
 @ObjectType({ description: 'A VM image: a public one, or a custom one made from an instance system disk.' })
 export class Image {

@@ -1,0 +1,56 @@
+import { ArgumentMetadata } from '@nestjs/common';
+import { GatewayError } from '../../../common/gateway-error';
+import { gatewayValidationPipe } from '../../../common/validation/validation.pipe';
+import { CreateImageArgs, ImagesArgs, UpdateImagesArgs } from './images.args';
+import { ImagesQuery } from './images.query';
+
+const pipe = gatewayValidationPipe();
+const validate = (metatype: ArgumentMetadata['metatype'], value: unknown) => pipe.transform(value, { type: 'query', metatype });
+const fieldsOf = async (metatype: ArgumentMetadata['metatype'], value: unknown) => {
+  const error = await validate(metatype, value).then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(GatewayError);
+  expect((error as GatewayError).code).toBe('BAD_USER_INPUT');
+  return Object.fromEntries((error as GatewayError).details.fields!.map((f) => [f.field, f.reasons.join('; ')]));
+};
+
+describe('image filter and paging rules', () => {
+  it('refuses UNKNOWN as a filter value: it is an answer, not a question', async () => {
+    const graphql = await fieldsOf(ImagesArgs, { filter: { type: 'UNKNOWN', status: 'UNKNOWN' } });
+    expect(graphql).toEqual({ 'filter.type': 'must be one of PUBLIC_IMAGE, CUSTOM_IMAGE', 'filter.status': 'must be one of CREATING, AVAILABLE, UNAVAILABLE' });
+    const rest = await fieldsOf(ImagesQuery, { type: 'UNKNOWN', status: 'UNKNOWN' });
+    expect(Object.keys(rest).sort()).toEqual(['status', 'type']);
+    await expect(validate(ImagesArgs, { filter: { type: 'CUSTOM_IMAGE', status: 'CREATING' } })).resolves.toBeDefined();
+  });
+
+  it.each([
+    ['a dot, as in a public image name', 'CentOS-7.9'],
+    ['spaces and punctuation', 'Windows Server 2022 (64-bit)'],
+    ['Chinese characters', '镜像-01'],
+    ['128 characters', 'n'.repeat(128)],
+  ])('accepts a name filter with %s', async (_why, name) => {
+    await expect(validate(ImagesArgs, { filter: { name } })).resolves.toBeDefined();
+    await expect(validate(ImagesQuery, { name })).resolves.toBeDefined();
+  });
+
+  it.each([
+    ['empty', ''],
+    ['129 characters', 'n'.repeat(129)],
+    ['a newline', 'web\n01'],
+    ['a NUL', 'web\u000001'],
+  ])('refuses a name filter that is %s', async (_why, name) => {
+    expect((await fieldsOf(ImagesArgs, { filter: { name } }))['filter.name']).toMatch(/1 to 128 characters, without control characters/);
+    expect((await fieldsOf(ImagesQuery, { name }))['name']).toMatch(/1 to 128 characters/);
+  });
+
+  it('keeps the strict rule for the names given to images', async () => {
+    expect((await fieldsOf(CreateImageArgs, { input: { instanceId: 'ins-1', name: 'CentOS-7.9' } }))['input.name']).toMatch(/1 to 24 characters/);
+    expect((await fieldsOf(UpdateImagesArgs, { input: { ids: ['img-1'], name: 'CentOS-7.9' } }))['input.name']).toMatch(/1 to 24 characters/);
+  });
+
+  it('bounds page at 1000000, in GraphQL and in the REST query', async () => {
+    expect(await fieldsOf(ImagesArgs, { page: 1_000_001 })).toEqual({ page: 'must be from 1 to 1000000' });
+    expect(await fieldsOf(ImagesQuery, { page: '99999999999' })).toEqual({ page: 'must be from 1 to 1000000' });
+    await expect(validate(ImagesArgs, { page: 1_000_000 })).resolves.toBeDefined();
+    await expect(validate(ImagesQuery, { page: '1000000' })).resolves.toMatchObject({ page: 1_000_000 });
+  });
+});
