@@ -191,6 +191,35 @@ describe.each(['memory', 'redis'] as const)('idempotent createImage (%s store)',
     expect(h.simulator.callCount('CreateImage')).toBe(2);
   });
 
+  it('answers a settling repeat on REST with 503 and Retry-After, and then the one image', async () => {
+    const key = freshKey();
+    const post = () =>
+      fetch(`${h.gateway.url}/v1/images`, {
+        method: 'POST',
+        headers: { ...writer, 'content-type': 'application/json', 'idempotency-key': key },
+        body: JSON.stringify({ instanceId: 'ins-tyo-stopped', name: 'idem-rest-late' }),
+      });
+    h.simulator.injectFault('CreateImage', { kind: 'delayed-write', ms: 2500 }, 1);
+    const first = await post();
+    expect(first.status).toBe(504);
+    const early = await post();
+    expect(early.status).toBe(503);
+    expect(early.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(Number(early.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(await early.json()).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', detail: expect.stringMatching(/nothing new was created/) });
+    let created: Response | undefined;
+    for (let i = 0; i < 30 && created === undefined; i++) {
+      await sleep(200);
+      const answer = await post();
+      if (answer.status === 201) created = answer;
+      else expect(answer.status).toBe(503);
+    }
+    const made = await customImagesNamed('idem-rest-late');
+    expect(made.totalCount).toBe(1);
+    expect(await created!.json()).toMatchObject({ imageId: made.items[0].id });
+    expect(h.simulator.callCount('CreateImage')).toBe(1);
+  });
+
   it('keeps keys apart per client', async () => {
     const key = freshKey();
     const first = await create({ instanceId: 'ins-fra-stopped', name: 'idem-per-client' }, key, writer);
