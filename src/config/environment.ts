@@ -152,6 +152,27 @@ export class EnvironmentVariables {
   @IntInRange(1, 100, 'must be a whole number of operations from 1 to 100')
   GRAPHQL_MAX_BATCH: number = 5;
 
+  @IntInRange(1, 10000, 'must be a whole number of upstream calls from 1 to 10000')
+  GRAPHQL_MAX_UPSTREAM_CALLS: number = 20;
+
+  @IntInRange(100, 600000, 'must be a whole number of milliseconds from 100 to 600000')
+  GRAPHQL_WS_INIT_TIMEOUT_MS: number = 5000;
+
+  @IntInRange(1, 100000, 'must be a whole number from 1 to 100000')
+  GRAPHQL_WS_MAX_CONNECTIONS_PER_CLIENT: number = 20;
+
+  @IntInRange(1, 100000, 'must be a whole number from 1 to 100000')
+  GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_CLIENT: number = 100;
+
+  @IntInRange(100, 600000, 'must be a whole number of milliseconds from 100 to 600000')
+  REQUEST_TIMEOUT_MS: number = 10000;
+
+  @IntInRange(0, 1000000, 'must be a whole number of failed authentications per minute per address (0 is off) from 0 to 1000000')
+  AUTH_FAILURES_PER_MINUTE: number = 30;
+
+  @IntInRange(1, 1000, 'must be a whole number from 1 to 1000')
+  UPSTREAM_CONCURRENCY_PER_CLIENT: number = 8;
+
   @Transform(blankToUndefined)
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'must be true or false' })

@@ -63,7 +63,21 @@ export interface GatewayConfig {
     maxCost: number;
     maxDocumentBytes: number;
     maxBatch: number;
+    /** Distinct upstream calls one operation may cause (each aliased root field with its own arguments is one). */
+    maxUpstreamCalls: number;
+    /** graphql-ws: how long a connection may take to authenticate (connection_init) before it is closed. */
+    wsInitTimeoutMs: number;
+    /** graphql-ws: open connections per client identity. */
+    wsMaxConnectionsPerClient: number;
+    /** graphql-ws: active subscriptions per client identity, over all its connections. */
+    wsMaxSubscriptionsPerClient: number;
   };
+  /** How long a client may take to send a request's headers and body. */
+  requestTimeoutMs: number;
+  /** Failed authentications per minute per source address before 429; 0 is off. */
+  authFailuresPerMinute: number;
+  /** Upstream calls one client may have in flight at once, within the gateway-wide concurrency. */
+  upstreamConcurrencyPerClient: number;
   /** Whether the OpenAPI document (/docs-json) and its UI (/docs) are served. */
   docs: boolean;
   /** Bearer token /metrics asks for; open when unset. */
