@@ -13,7 +13,7 @@ export class ProblemDetails {
   @ApiProperty({ example: "The zone's custom image quota is used up: delete an image in that zone or ask Zenlayer support to raise the limit" })
   detail: string;
   @ApiProperty({
-    enum: ['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'QUOTA_EXCEEDED', 'FAILED_PRECONDITION', 'IDEMPOTENCY_KEY_REUSED', 'RATE_LIMITED', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_ERROR', 'STORE_UNAVAILABLE', 'INTERNAL_SERVER_ERROR'],
+    enum: ['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'QUOTA_EXCEEDED', 'FAILED_PRECONDITION', 'IDEMPOTENCY_KEY_REUSED', 'RATE_LIMITED', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_ERROR', 'STORE_UNAVAILABLE', 'BAD_REQUEST', 'INTERNAL_SERVER_ERROR'],
   })
   code: string;
   @ApiPropertyOptional({ description: 'The Zenlayer call the error came from', example: { action: 'CreateImage', code: 'LIMIT_EXCEEDED_IMAGE_QUOTA', requestId: 'T0C3...' } })

@@ -155,6 +155,11 @@ export class EnvironmentVariables {
   @IntInRange(1, 10000, 'must be a whole number of upstream calls from 1 to 10000')
   GRAPHQL_MAX_UPSTREAM_CALLS: number = 20;
 
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString({ message: 'must be the path of a JSON manifest of operations' })
+  GRAPHQL_TRUSTED_DOCUMENTS?: string;
+
   @IntInRange(100, 600000, 'must be a whole number of milliseconds from 100 to 600000')
   GRAPHQL_WS_INIT_TIMEOUT_MS: number = 5000;
 

@@ -65,6 +65,11 @@ export interface GatewayConfig {
     maxBatch: number;
     /** Distinct upstream calls one operation may cause (each aliased root field with its own arguments is one). */
     maxUpstreamCalls: number;
+    /**
+     * Trusted-documents mode: when set, only these operations are served (by id or by their
+     * full text), over HTTP and WebSocket. Keys are ids and SHA-256 hashes of the text.
+     */
+    trustedDocuments?: ReadonlyMap<string, string>;
     /** graphql-ws: how long a connection may take to authenticate (connection_init) before it is closed. */
     wsInitTimeoutMs: number;
     /** graphql-ws: open connections per client identity. */

@@ -3,6 +3,7 @@ import { validateSync } from 'class-validator';
 import { createHash } from 'node:crypto';
 import type { ZenlayerCredentials } from '../upstream/zenlayer';
 import { readCredentialsFile } from './credentials-file';
+import { readTrustedDocuments, TrustedDocumentMap } from './trusted-documents-file';
 import { EnvironmentVariables } from './environment';
 import type { ApiKeyClient, GatewayConfig } from './gateway-config';
 
@@ -44,6 +45,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
   const apiKeys = parseApiKeys(vars.GATEWAY_API_KEYS, problems);
   const jwt = jwtSettings(vars, problems);
   const corsOrigins = parseOrigins(vars.CORS_ORIGINS, problems);
+  const trustedDocuments = loadTrustedDocuments(vars.GRAPHQL_TRUSTED_DOCUMENTS, problems);
   const production = vars.NODE_ENV === 'production';
 
   if (production && !credentials && !vars.ZENLAYER_CREDENTIALS_FILE) {
@@ -105,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
       maxDocumentBytes: vars.GRAPHQL_MAX_DOCUMENT_BYTES,
       maxBatch: vars.GRAPHQL_MAX_BATCH,
       maxUpstreamCalls: vars.GRAPHQL_MAX_UPSTREAM_CALLS,
+      trustedDocuments,
       wsInitTimeoutMs: vars.GRAPHQL_WS_INIT_TIMEOUT_MS,
       wsMaxConnectionsPerClient: vars.GRAPHQL_WS_MAX_CONNECTIONS_PER_CLIENT,
       wsMaxSubscriptionsPerClient: vars.GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_CLIENT,
@@ -125,6 +128,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     redisUrl: vars.REDIS_URL,
     corsOrigins,
   };
+}
+
+function loadTrustedDocuments(path: string | undefined, problems: Problems): TrustedDocumentMap | undefined {
+  if (path === undefined) return undefined;
+  try {
+    return readTrustedDocuments(path);
+  } catch (error) {
+    problems.add('GRAPHQL_TRUSTED_DOCUMENTS', (error as Error).message);
+    return undefined;
+  }
 }
 
 function secretValues(vars: EnvironmentVariables, credentials: ZenlayerCredentials | undefined): string[] {
