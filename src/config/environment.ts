@@ -175,8 +175,9 @@ export class EnvironmentVariables {
   @IntInRange(0, 1000000, 'must be a whole number of failed authentications per minute per address (0 is off) from 0 to 1000000')
   AUTH_FAILURES_PER_MINUTE: number = 30;
 
-  @IntInRange(1, 1000, 'must be a whole number from 1 to 1000')
-  UPSTREAM_CONCURRENCY_PER_CLIENT: number = 8;
+  /** 0: half of UPSTREAM_CONCURRENCY (rounded up). */
+  @IntInRange(0, 1000, 'must be a whole number from 0 (half of UPSTREAM_CONCURRENCY) to 1000')
+  UPSTREAM_CONCURRENCY_PER_CLIENT: number = 0;
 
   @Transform(blankToUndefined)
   @IsOptional()

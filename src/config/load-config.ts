@@ -114,7 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     },
     requestTimeoutMs: vars.REQUEST_TIMEOUT_MS,
     authFailuresPerMinute: vars.AUTH_FAILURES_PER_MINUTE,
-    upstreamConcurrencyPerClient: vars.UPSTREAM_CONCURRENCY_PER_CLIENT,
+    upstreamConcurrencyPerClient: vars.UPSTREAM_CONCURRENCY_PER_CLIENT || Math.ceil(vars.UPSTREAM_CONCURRENCY / 2),
     docs: vars.DOCS_ENABLED ? vars.DOCS_ENABLED === 'true' : !production,
     metricsToken: vars.METRICS_TOKEN,
     otlpEndpoint: vars.OTEL_EXPORTER_OTLP_ENDPOINT,
