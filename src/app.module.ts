@@ -1,19 +1,21 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE, ModuleRef } from '@nestjs/core';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { AuthModule } from './auth/auth.module';
-import { Authenticator, credentialHeaders } from './auth/authenticator';
+import { AuthFailureLimiter } from './auth/auth-failure-limiter';
+import { Authenticator } from './auth/authenticator';
+import { ClientRateLimiter } from './auth/client-rate-limiter';
 import type { Identity } from './auth/identity';
 import type { AuthenticatedRequest } from './auth/scopes.guard';
-import { GraphQLModule } from '@nestjs/graphql';
+import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
 import { TerminusModule } from '@nestjs/terminus';
-import type { ExecutionResult } from 'graphql';
 import { LoggerModule } from 'nestjs-pino';
 import type { GraphqlContext } from './common/graphql-context';
 import { GatewayLogger } from './common/gateway-logger';
 import { formatGraphqlError } from './common/graphql-errors';
 import { limitRules, limitsPlugin } from './common/graphql-limits';
+import { graphqlWsOptions } from './graphql/graphql-ws';
 import { ProblemFilter } from './common/problem.filter';
 import { RedisModule } from './common/redis.module';
 import { requestLogFields } from './common/request-log';
@@ -27,16 +29,18 @@ import { HealthController } from './health/health.controller';
 import { Lifecycle } from './health/lifecycle';
 import { ImagesLoaders } from './modules/images/images.loaders';
 import { ImagesModule } from './modules/images/images.module';
+import { InstancesLoaders } from './modules/instances/instances.loaders';
+import { InstancesModule } from './modules/instances/instances.module';
 import { QuotasLoaders } from './modules/quotas/quotas.loaders';
 import { QuotasModule } from './modules/quotas/quotas.module';
 import { ZonesLoaders } from './modules/zones/zones.loaders';
 import { ZonesModule } from './modules/zones/zones.module';
 import { ZenlayerModule } from './upstream/zenlayer';
 
-const featureModules = [ImagesModule, QuotasModule, ZonesModule];
+const featureModules = [ImagesModule, QuotasModule, ZonesModule, InstancesModule];
 
 /** Stands for a caller the authentication layer did not identify: it holds no scope. */
-const NOBODY: Identity = { kind: 'anonymous', name: 'unidentified', scopes: new Set() };
+const NOBODY: Identity = { kind: 'anonymous', id: 'unidentified', name: 'unidentified', scopes: new Set() };
 
 /** The gateway, built around an already validated configuration. */
 @Module({})
@@ -70,8 +74,8 @@ export class AppModule {
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: featureModules,
-          inject: [GATEWAY_CONFIG, ImagesLoaders, QuotasLoaders, ZonesLoaders, Authenticator, Metrics],
-          useFactory: (cfg: GatewayConfig, images: ImagesLoaders, quotas: QuotasLoaders, zones: ZonesLoaders, authenticator: Authenticator, metrics: Metrics) => ({
+          inject: [GATEWAY_CONFIG, ImagesLoaders, QuotasLoaders, ZonesLoaders, InstancesLoaders, Authenticator, Metrics, AuthFailureLimiter, GraphQLSchemaHost, ModuleRef],
+          useFactory: (cfg: GatewayConfig, images: ImagesLoaders, quotas: QuotasLoaders, zones: ZonesLoaders, instances: InstancesLoaders, authenticator: Authenticator, metrics: Metrics, authFailures: AuthFailureLimiter, schemaHost: GraphQLSchemaHost, moduleRef: ModuleRef) => ({
             path: '/graphql',
             autoSchemaFile: true,
             sortSchema: true,
@@ -82,26 +86,26 @@ export class AppModule {
             plugins: [limitsPlugin(cfg.graphql), graphqlMetricsPlugin(metrics), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
             allowBatchedHttpRequests: true,
             subscriptions: {
+              // Every operation over WebSocket held to the HTTP rules, plus connection and subscription caps (graphql/graphql-ws.ts).
               'graphql-ws': {
                 path: '/graphql',
-                // Errors of subscription events get the same translation as over HTTP.
-                onNext: (_ctx: unknown, _id: string, _payload: unknown, _args: unknown, result: ExecutionResult) =>
-                  result.errors ? { ...result, errors: result.errors.map((error) => formatGraphqlError(error.toJSON(), error)) } : result,
-                // The same identity and scope rules as over HTTP, checked once at connection_init.
-                onConnect: async (context: { connectionParams?: Record<string, unknown>; extra: unknown }) => {
-                  try {
-                    (context.extra as { identity?: Identity }).identity = await authenticator.authenticate(credentialHeaders(context.connectionParams));
-                    return true;
-                  } catch {
-                    return false;
-                  }
-                },
+                ...graphqlWsOptions({
+                  limits: cfg.graphql,
+                  authenticator,
+                  authFailures,
+                  // AuthModule does not export its limiter; this is the same instance HTTP requests count against.
+                  rateLimiter: { consume: (key) => moduleRef.get(ClientRateLimiter, { strict: false }).consume(key) },
+                  schema: () => schemaHost.schema,
+                }),
               },
             },
             // Guards also run for field resolvers, so nested upstream-backed fields check scopes too.
             fieldResolverEnhancers: ['guards'],
             includeStacktraceInErrorResponses: false,
-            formatError: formatGraphqlError,
+            // With introspection off (the production default), no "Did you mean ...?" either:
+            // Apollo's option covers validation errors, the formatter variable coercion errors.
+            hideSchemaDetailsFromClientErrors: !cfg.graphql.introspection,
+            formatError: (formatted, error) => formatGraphqlError(formatted, error, { hideSuggestions: !cfg.graphql.introspection }),
             // Over HTTP, Apollo's Fastify integration passes the request; over graphql-ws, the
             // subscription's context with the identity from connection_init.
             context: (from: AuthenticatedRequest | { extra?: { identity?: Identity } }): GraphqlContext => {
@@ -109,7 +113,14 @@ export class AppModule {
               return {
                 req,
                 identity: req?.identity ?? ('extra' in from ? from.extra?.identity : undefined) ?? NOBODY,
-                loaders: { image: images.create(), imageQuota: quotas.create(), zone: zones.create() },
+                loaders: {
+                  image: images.create(),
+                  imageQuota: quotas.create(),
+                  zone: zones.create(),
+                  instance: instances.instance(),
+                  imageInFlight: instances.imageInFlight(),
+                  zoneInstances: instances.zoneInstances(),
+                },
               };
             },
           }),

@@ -10,13 +10,16 @@ import { AuthenticationHook } from './auth/authentication.hook';
 import { Authenticator } from './auth/authenticator';
 import { GatewayLogger } from './common/gateway-logger';
 import { requestLimitsHook } from './common/graphql-limits';
+import { clientErrorHandler, frameworkErrorHandler } from './common/framework-errors';
 import { securityHeaders } from './common/security-headers';
+import { trustedDocumentsHook } from './common/trusted-documents';
 import { requestContextHook, requestIdOf, RequestWithContext } from './common/request-context';
 import { registerRequestLog } from './common/request-log';
 import { ProblemDetails } from './common/rest';
 import type { GatewayConfig } from './config';
 import { Lifecycle } from './health/lifecycle';
 import { FileCredentials } from './upstream/zenlayer';
+import { graphqlWsServerOf, routeWebSocketUpgrades } from './graphql/websocket-upgrades';
 import { registerHttpMetrics } from './observability/http-metrics';
 import { Metrics } from './observability/metrics';
 import { playgroundHook } from './playground/playground';
@@ -62,6 +65,15 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     trustProxy: 'loopback',
     routerOptions: { ignoreTrailingSlash: true },
     genReqId: (raw: unknown) => requestIdOf(raw as RequestWithContext),
+    // Slow clients: a request's headers and body must be in within REQUEST_TIMEOUT_MS, else 408
+    // and the connection is closed (a body trickled in a byte at a time held it for minutes).
+    // The time to answer does not count, nor do idle keep-alive gaps or upgraded (WebSocket)
+    // connections. Node checks every connectionsCheckingInterval (30 s by default: too coarse).
+    requestTimeout: config.requestTimeoutMs,
+    http: { headersTimeout: config.requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, Math.ceil(config.requestTimeoutMs / 4)) },
+    // The router's and Node's own refusals (414, 431, 408, 400) answered like every other one.
+    frameworkErrors: frameworkErrorHandler(securityHeaders()),
+    clientErrorHandler: clientErrorHandler(securityHeaders()),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
@@ -90,6 +102,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     fastifyPlugin(async (instance) => {
       if (config.graphql.playground) instance.addHook('onRequest', playgroundHook());
       instance.addHook('onRequest', auth.onRequest);
+      // Trusted-documents mode first: the limits then measure the registered text, not an id.
+      if (config.graphql.trustedDocuments) instance.addHook('preHandler', trustedDocumentsHook(config.graphql.trustedDocuments));
       instance.addHook('preHandler', requestLimitsHook(config.graphql));
     }),
   );
@@ -101,6 +115,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     logger.setContext('auth');
     logger.warn('NO CLIENT AUTHENTICATION: every request is allowed with every scope. Set GATEWAY_API_KEYS or JWT_SECRET/JWT_JWKS_URI before exposing this gateway.');
   }
+  // Nest makes its graphql-ws server at init; the gateway then serves every upgrade itself.
+  await app.init();
+  routeWebSocketUpgrades(app.getHttpServer(), graphqlWsServerOf(app), config.graphql);
   await app.listen(config.port, config.host);
 
   const address = app.getHttpServer().address() as { port: number };

@@ -131,7 +131,7 @@ describe('logs and traces of one request, from the gateway process', () => {
     expect(upstream.map((l) => l.action).sort()).toEqual(['DescribeImageQuota', 'DescribeZones']);
     for (const line of upstream) expect(line).toMatchObject({ attempt: 1, outcome: 'OK', durationMs: expect.any(Number), upstreamRequestId: expect.stringMatching(/^T/) });
     expect(lines().find((l) => l.msg === 'request completed')).toMatchObject({
-      client: 'frontend-reader',
+      client: 'key:frontend-reader',
       operation: 'query Dashboard',
       res: { statusCode: 200 },
       responseTime: expect.any(Number),

@@ -4,7 +4,7 @@ import { ReadCache } from '../src/upstream/zenlayer';
 import { eventually } from './helpers/harness';
 import { RedisServer, startRedis } from './helpers/redis-server';
 
-const TTL = { DescribeZones: 60_000, DescribeImageQuota: 60_000, DescribeImages: 60_000, DescribeImage: 60_000 };
+const TTL = { DescribeZones: 60_000, DescribeImageQuota: 60_000, DescribeImages: 60_000, DescribeImage: 60_000, DescribeInstances: 60_000 };
 
 /** Two gateways (here: their caches) sharing one Redis, as replicas do. */
 describe('the read cache in Redis', () => {

@@ -98,6 +98,14 @@ describe('two replicas sharing Redis', () => {
     expect((await graphql(1, quota)).body.data).toEqual({ imageQuota: { count: 1 } });
   });
 
+  it('tells through one replica that an image made through the other is being made of the instance (DISK_BUSY)', async () => {
+    const created = await graphql(0, 'mutation { createImage(input: { instanceId: "ins-hkg-stopped", name: "busy-elsewhere" }) { imageId } }');
+    const imageId = created.body.data.createImage.imageId;
+    const { body } = await graphql(1, '{ imageCreationCheck(instanceId: "ins-hkg-stopped") { allowed reasons { code message } } }', { 'x-api-key': KEYS.picker });
+    expect(body.data.imageCreationCheck.allowed).toBe(false);
+    expect(body.data.imageCreationCheck.reasons).toContainEqual({ code: 'DISK_BUSY', message: expect.stringContaining(imageId) });
+  });
+
   it('keeps serving reads while Redis is down, refuses an idempotent create it cannot check, reports not ready, and recovers', async () => {
     await redis.stop();
     await eventually(async () => expect(await ready(0)).toBe(503));

@@ -96,18 +96,18 @@ describe('secrets never shown, and the audit log', () => {
     expect(scrubbed).toContain('[redacted]');
   });
 
-  it('writes one audit line per mutation that reached Zenlayer, with client, operation, action, request id and outcome', () => {
+  it('writes one audit line per mutation that reached Zenlayer, with client (its namespaced identity), operation, action, request id and outcome', () => {
     const audit = gateway.lines.map((l) => JSON.parse(l)).filter((l) => l.audit === true);
     expect(audit).toEqual([
-      expect.objectContaining({ client: 'ops-writer', operation: 'mutation Make', action: 'CreateImage', outcome: 'OK', upstreamRequestId: expect.stringMatching(/\S/) }),
+      expect.objectContaining({ client: 'key:ops-writer', operation: 'mutation Make', action: 'CreateImage', outcome: 'OK', upstreamRequestId: expect.stringMatching(/\S/) }),
       expect.objectContaining({
-        client: 'frontend-user-7',
+        client: 'jwt:https://id.example.com#frontend-user-7',
         operation: 'mutation Refused',
         action: 'CreateImage',
         outcome: 'UNSUPPORTED_OPERATION_INSTANCE_STATE_STARTING',
         upstreamRequestId: expect.stringMatching(/\S/),
       }),
-      expect.objectContaining({ client: 'ops-writer', operation: 'mutation Broken', action: 'DeleteImages', outcome: 'GATEWAY_UPSTREAM_BAD_RESPONSE' }),
+      expect.objectContaining({ client: 'key:ops-writer', operation: 'mutation Broken', action: 'DeleteImages', outcome: 'GATEWAY_UPSTREAM_BAD_RESPONSE' }),
     ]);
     for (const line of audit) expect(line.requestId).toMatch(/^session-\d+$/);
   });

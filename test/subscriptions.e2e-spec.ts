@@ -99,12 +99,12 @@ describe('subscriptions with client authentication', () => {
   });
   afterAll(() => h.close());
 
-  it('refuses a connection_init without credentials (4403)', async () => {
+  it('refuses a connection_init without credentials (4401, which graphql-ws clients do not retry)', async () => {
     const client = wsClient(h.gateway.url);
     try {
       const received = await collect(client, WATCH, { id: 'img-fra-web-01' });
       expect(received.values).toEqual([]);
-      expect(client.closes).toContain(4403);
+      expect(client.closes).toContain(4401);
     } finally {
       await client.dispose();
     }

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendGatewayError } from '../common/error-responses';
 import { GatewayError } from '../common/gateway-error';
 import { currentRequest, pathOf } from '../common/request-context';
+import { AuthFailureLimiter } from './auth-failure-limiter';
 import { Authenticator } from './authenticator';
 import { ClientRateLimiter } from './client-rate-limiter';
 import type { AuthenticatedRequest } from './scopes.guard';
@@ -12,7 +13,8 @@ const isPublic = (path: string) => path === '/healthz' || path === '/readyz' || 
 
 /**
  * Authenticates every request before GraphQL or a route sees it, then counts it against the
- * client's rate limit. A refusal answers 401 or 429 at once, so no resolver ever runs for it.
+ * client's rate limit. A refusal answers 401 or 429 at once, so no resolver ever runs for it;
+ * failed authentications are also counted per source address ({@link AuthFailureLimiter}).
  * A Fastify `onRequest` hook ({@link onRequest}).
  */
 @Injectable()
@@ -20,6 +22,7 @@ export class AuthenticationHook {
   constructor(
     private readonly authenticator: Authenticator,
     private readonly rateLimiter: ClientRateLimiter,
+    private readonly authFailures: AuthFailureLimiter,
   ) {}
 
   readonly onRequest = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
@@ -29,18 +32,27 @@ export class AuthenticationHook {
       await this.admit(request as AuthenticatedRequest, path);
     } catch (error) {
       if (!(error instanceof GatewayError)) throw error;
+      // Refused before its body was read: close the connection once answered, rather than let
+      // Node read (and throw away) whatever body a client trickles in.
+      if (hasUnreadBody(request)) reply.header('connection', 'close');
       return sendGatewayError(request.url, reply, error);
     }
   };
 
   private async admit(request: AuthenticatedRequest, path: string): Promise<void> {
-    const identity = await this.authenticator.authenticate(request.headers);
+    const identity = await this.authFailures.guard(request.ip, () => this.authenticator.authenticate(request.headers));
     request.identity = identity;
     const context = currentRequest();
     if (context) {
-      context.client = identity.name;
+      context.client = identity.id;
       if (path !== '/graphql') context.operation = `${request.method} ${path}`;
     }
-    await this.rateLimiter.consume(identity.kind === 'anonymous' ? `ip:${request.ip}` : `${identity.kind}:${identity.name}`);
+    await this.rateLimiter.consume(identity.kind === 'anonymous' ? `ip:${request.ip}` : identity.id);
   }
+}
+
+function hasUnreadBody(request: FastifyRequest): boolean {
+  if (request.raw.complete) return false;
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }

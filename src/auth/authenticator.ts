@@ -3,7 +3,7 @@ import { createRemoteJWKSet, errors as joseErrors, JWTPayload, jwtVerify, JWTVer
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { GatewayError } from '../common/gateway-error';
 import { ApiKeyClient, GATEWAY_CONFIG, GatewayConfig } from '../config';
-import type { Identity } from './identity';
+import { ANONYMOUS_ID, apiKeyIdentityId, Identity, jwtIdentityId } from './identity';
 import { ALL_SCOPES } from './scopes';
 
 /** The credential headers of a request (HTTP headers or graphql-ws `connection_init` payload). */
@@ -24,6 +24,9 @@ export function credentialHeaders(params: Record<string, unknown> | undefined): 
   };
   return { authorization: find('authorization'), 'x-api-key': find('x-api-key') };
 }
+
+/** Not blank, no control characters, at most 255 characters (OpenID Connect's bound). */
+const USABLE_SUBJECT = /^(?=.*\S)[^\u0000-\u001f\u007f]{1,255}$/s;
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
@@ -61,7 +64,7 @@ export class Authenticator {
 
   /** @throws GatewayError UNAUTHENTICATED when credentials are missing or wrong. */
   async authenticate(headers: CredentialHeaders): Promise<Identity> {
-    if (!this.enabled) return { kind: 'anonymous', name: 'anonymous', scopes: new Set(ALL_SCOPES) };
+    if (!this.enabled) return { kind: 'anonymous', id: ANONYMOUS_ID, name: 'anonymous', scopes: new Set(ALL_SCOPES) };
 
     const apiKey = single(headers['x-api-key']);
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(single(headers.authorization) ?? '')?.[1];
@@ -81,7 +84,7 @@ export class Authenticator {
       if (timingSafeEqual(digest, client.keySha256) && !match) match = client;
     }
     if (!match) throw unauthenticated('Invalid API key');
-    return { kind: 'api-key', name: match.name, scopes: new Set(match.scopes) };
+    return { kind: 'api-key', id: apiKeyIdentityId(match.name), name: match.name, scopes: new Set(match.scopes) };
   }
 
   private async byJwt(token: string): Promise<Identity> {
@@ -98,7 +101,13 @@ export class Authenticator {
     } catch (error) {
       throw unauthenticated(`Invalid token: ${describeJwtError(error)}`);
     }
-    return { kind: 'jwt', name: payload.sub!, scopes: new Set(scopesOf(payload)) };
+    // jose only checks that `sub` is present: "" or a non-string would make every such token
+    // one anonymous user, sharing idempotency keys and rate limits.
+    const subject = payload.sub as unknown;
+    if (typeof subject !== 'string' || !USABLE_SUBJECT.test(subject)) {
+      throw unauthenticated('Invalid token: claim "sub" must be a non-empty string of at most 255 characters naming the user');
+    }
+    return { kind: 'jwt', id: jwtIdentityId(payload.iss, subject), name: subject, scopes: new Set(scopesOf(payload)) };
   }
 }
 

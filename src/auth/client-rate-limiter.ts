@@ -7,9 +7,10 @@ import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { Metrics } from '../observability/metrics';
 
 /**
- * Requests per minute per client (API key name, JWT subject, or IP address for anonymous
- * callers), counted across replicas in Redis when it is configured. While Redis is unreachable
- * each replica counts on its own rather than letting everything through.
+ * Requests per minute per client (its identity's namespaced id, `key:<name>` or
+ * `jwt:<issuer>#<sub>`, or the IP address of anonymous callers), counted across replicas in
+ * Redis when it is configured. While Redis is unreachable each replica counts on its own rather
+ * than letting everything through.
  */
 @Injectable()
 export class ClientRateLimiter {

@@ -23,8 +23,8 @@ const contextFor = (handler: keyof Routes, identity?: Identity) =>
     switchToHttp: () => ({ getRequest: () => ({ identity }) }),
   }) as unknown as ExecutionContext;
 
-const reader: Identity = { kind: 'api-key', name: 'reader', scopes: new Set([SCOPE.read]) };
-const writer: Identity = { kind: 'api-key', name: 'writer', scopes: new Set([SCOPE.read, SCOPE.write]) };
+const reader: Identity = { kind: 'api-key', id: 'key:reader', name: 'reader', scopes: new Set([SCOPE.read]) };
+const writer: Identity = { kind: 'api-key', id: 'key:writer', name: 'writer', scopes: new Set([SCOPE.read, SCOPE.write]) };
 
 describe(ScopesGuard.name, () => {
   const guard = new ScopesGuard(new Reflector());

@@ -1,8 +1,8 @@
 import { SetMetadata } from '@nestjs/common';
 
-export const SCOPE = { read: 'images:read', write: 'images:write' } as const;
+export const SCOPE = { read: 'images:read', write: 'images:write', instancesRead: 'instances:read' } as const;
 export type Scope = (typeof SCOPE)[keyof typeof SCOPE];
-export const ALL_SCOPES: readonly Scope[] = [SCOPE.read, SCOPE.write];
+export const ALL_SCOPES: readonly Scope[] = Object.values(SCOPE);
 
 export const SCOPES_KEY = 'gateway:scopes';
 export const PUBLIC_KEY = 'gateway:public';

@@ -14,7 +14,7 @@ export function httpStatusOf(error: GatewayError): number {
 
 /** RFC 9457 problem details for the REST face. */
 export function problemDetails(error: GatewayError, instance?: string): Record<string, unknown> {
-  const { upstream, fields } = error.details;
+  const { upstream, fields, blocker } = error.details;
   return {
     type: 'about:blank',
     title: error.code.replace(/_/g, ' ').toLowerCase().replace(/^./, (c) => c.toUpperCase()),
@@ -23,6 +23,7 @@ export function problemDetails(error: GatewayError, instance?: string): Record<s
     code: error.code,
     ...(fields && { errors: fields }),
     ...(upstream && { upstream }),
+    ...(blocker && { blocker }),
     ...(instance && { instance }),
   };
 }

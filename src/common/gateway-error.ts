@@ -65,6 +65,11 @@ export interface GatewayErrorDetails {
   outcomeUnknown?: boolean;
   /** An HTTP status more precise than the code's own (413 for an oversized body). */
   httpStatus?: number;
+  /**
+   * For a refused createImage: the image-creation preflight's blocker code that names the same
+   * reason (`INSTANCE_NOT_STOPPED`, `QUOTA_FULL`, ...), so clients handle both alike.
+   */
+  blocker?: string;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Identity } from '../auth/identity';
 import type { ImageLoader } from '../modules/images/images.loaders';
+import type { ImageInFlightLoader, InstanceLoader, ZoneInstancesLoader } from '../modules/instances/instances.loaders';
 import type { ImageQuotaLoader } from '../modules/quotas/quotas.loaders';
 import type { ZoneLoader } from '../modules/zones/zones.loaders';
 
@@ -9,6 +10,9 @@ export interface Loaders {
   image: ImageLoader;
   imageQuota: ImageQuotaLoader;
   zone: ZoneLoader;
+  instance: InstanceLoader;
+  imageInFlight: ImageInFlightLoader;
+  zoneInstances: ZoneInstancesLoader;
 }
 
 /** The context of one GraphQL operation. */

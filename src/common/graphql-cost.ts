@@ -1,18 +1,132 @@
 import type { ComplexityEstimatorArgs } from '@nestjs/graphql';
+import {
+  DocumentNode,
+  FragmentDefinitionNode,
+  getArgumentValues,
+  getDirectiveValues,
+  getNamedType,
+  GraphQLField,
+  GraphQLIncludeDirective,
+  GraphQLNamedType,
+  GraphQLSchema,
+  GraphQLSkipDirective,
+  isInterfaceType,
+  isObjectType,
+  Kind,
+  OperationDefinitionNode,
+  SelectionNode,
+  SelectionSetNode,
+} from 'graphql';
+import type { Loaders } from './graphql-context';
+import { stableJson } from './stable-json';
 
 /** What one upstream-backed field costs, before what it selects. */
 export const UPSTREAM_FIELD_COST = 10;
 /** How many zones a list of all zones is assumed to hold. */
 export const ASSUMED_ZONE_COUNT = 25;
 
+type Args = Record<string, any>;
+
+/** How a field reaches Zenlayer: what it adds to the upstream calls an operation can cause. */
+export interface UpstreamCalls {
+  /** Calls the field makes itself for these arguments (0 when it only goes through loaders). */
+  calls: (args: Args) => number;
+  /** Per-operation loaders the field goes through: every field under one parent shares one call per loader. */
+  loaders: readonly (keyof Loaders)[];
+}
+
+/** A field's `complexity`, carrying how the field reaches Zenlayer for {@link countUpstreamCalls}. */
+export type UpstreamCostEstimator = ((options: ComplexityEstimatorArgs) => number) & { upstream: UpstreamCalls };
+
 /**
  * The `complexity` of an upstream-backed field: its own cost plus what it selects, times the
- * number of items it may return.
+ * number of items it may return. By default the field makes one upstream call of its own per
+ * distinct arguments; `calls` says otherwise (e.g. a write that then reads through a loader).
  */
-export const upstreamCost =
-  (items: (args: Record<string, any>) => number = () => 1) =>
-  ({ args, childComplexity }: ComplexityEstimatorArgs): number =>
-    UPSTREAM_FIELD_COST + childComplexity * Math.max(1, items(args));
+export const upstreamCost = (items: (args: Args) => number = () => 1, calls: Partial<UpstreamCalls> = {}): UpstreamCostEstimator =>
+  Object.assign(({ args, childComplexity }: ComplexityEstimatorArgs) => UPSTREAM_FIELD_COST + childComplexity * Math.max(1, items(args)), {
+    upstream: { calls: calls.calls ?? (() => 1), loaders: calls.loaders ?? [] },
+  });
 
-export const zoneListSize = (args: Record<string, any>): number =>
-  Array.isArray(args.zoneIds) ? args.zoneIds.length : ASSUMED_ZONE_COUNT;
+/** The `complexity` of a field served by a per-operation loader (DataLoader): batched into one call per loader. */
+export const batchedCost = (loader: keyof Loaders): UpstreamCostEstimator => upstreamCost(undefined, { calls: () => 0, loaders: [loader] });
+
+export const zoneListSize = (args: Args): number => (Array.isArray(args.zoneIds) ? args.zoneIds.length : ASSUMED_ZONE_COUNT);
+
+const upstreamOf = (field: GraphQLField<unknown, unknown>): UpstreamCalls | undefined =>
+  (field.extensions?.complexity as Partial<UpstreamCostEstimator> | undefined)?.upstream;
+
+/**
+ * The most upstream calls an operation can cause, before it runs, from the fields' declared
+ * {@link UpstreamCalls}:
+ * - a field making its own calls counts them once per distinct arguments under the same parent
+ *   call (identical reads in flight share one call); in a mutation every root field counts, as
+ *   mutations run one after another and writes are never shared;
+ * - the fields going through one loader under the same parent call count once: DataLoader folds
+ *   them into one call. Under different parent calls they are resolved at different times, so
+ *   each parent call counts its own batch.
+ *
+ * A field making its own calls inside a list is counted once, not once per item: such fields
+ * should go through a loader. `variables` must be the operation's coerced variable values.
+ */
+export function countUpstreamCalls(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Args): number {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  const counted = new Set<string>();
+  const mutation = operation.operation === 'mutation';
+  let calls = 0;
+  let rootIndex = 0;
+
+  const included = (selection: SelectionNode): boolean =>
+    getDirectiveValues(GraphQLSkipDirective, selection, variables)?.if !== true &&
+    getDirectiveValues(GraphQLIncludeDirective, selection, variables)?.if !== false;
+
+  const walk = (parent: GraphQLNamedType | undefined | null, selectionSet: SelectionSetNode, scope: string, root: boolean, spread: ReadonlySet<string>): void => {
+    if (!isObjectType(parent) && !isInterfaceType(parent)) return;
+    for (const selection of selectionSet.selections) {
+      if (!included(selection)) continue;
+      if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
+        walk(type, selection.selectionSet, scope, root, spread);
+        continue;
+      }
+      if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = fragments.get(selection.name.value);
+        if (!fragment || spread.has(fragment.name.value)) continue;
+        walk(schema.getType(fragment.typeCondition.name.value), fragment.selectionSet, scope, root, new Set([...spread, fragment.name.value]));
+        continue;
+      }
+      const field = parent.getFields()[selection.name.value];
+      if (!field) continue;
+      const upstream = upstreamOf(field);
+      let inner = scope;
+      if (upstream) {
+        const args = getArgumentValues(field, selection, variables);
+        const own = upstream.calls(args);
+        if (own > 0) {
+          inner = `${scope}/${parent.name}.${field.name}(${stableJson(args)})${mutation && root ? `#${rootIndex}` : ''}`;
+          if (!counted.has(inner)) {
+            counted.add(inner);
+            calls += own;
+          }
+        }
+        for (const loader of upstream.loaders) {
+          const batch = `${inner}|${loader}`;
+          if (!counted.has(batch)) {
+            counted.add(batch);
+            calls += 1;
+          }
+        }
+        // What this field's loaded values select is resolved once its batches are done.
+        if (own === 0 && upstream.loaders.length > 0) inner = `${scope}|${upstream.loaders.join(',')}`;
+      }
+      if (root) rootIndex += 1;
+      if (selection.selectionSet) walk(getNamedType(field.type), selection.selectionSet, inner, false, spread);
+    }
+  };
+
+  walk(schema.getRootType(operation.operation), operation.selectionSet, '', true, new Set());
+  return calls;
+}

@@ -25,21 +25,39 @@ const REQUEST_ERROR_CODES = new Set<string>([
 
 const logger = new Logger('GraphQL');
 
+export interface GraphqlErrorFormatOptions {
+  /**
+   * Leave out GraphQL's "Did you mean ...?" suggestions, which tell a stranger the schema's
+   * names when introspection is off. Apollo's `hideSchemaDetailsFromClientErrors` covers
+   * validation errors only; this covers variable coercion errors too.
+   */
+  hideSuggestions?: boolean;
+}
+
+const SUGGESTION = / ?Did you mean(.+?)\?$/;
+
 /**
  * The one translation of errors into GraphQL responses. Known errors keep their message and
  * code; anything else becomes a generic internal error carrying the request id, and the real
  * error goes to the log only.
  */
-export function formatGraphqlError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+export function formatGraphqlError(formatted: GraphQLFormattedError, error: unknown, options: GraphqlErrorFormatOptions = {}): GraphQLFormattedError {
   const original = unwrapResolverError(error);
-  const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+  const message = options.hideSuggestions ? formatted.message.replace(SUGGESTION, '') : formatted.message;
+  const base = { message, locations: formatted.locations, path: formatted.path };
 
   if (original instanceof GatewayError) {
-    const { fields, upstream, retryAfterSeconds } = original.details;
+    const { fields, upstream, retryAfterSeconds, blocker } = original.details;
     return {
       ...base,
       message: original.message,
-      extensions: { code: original.code, ...(fields && { fields }), ...(upstream && { upstream }), ...(retryAfterSeconds !== undefined && { retryAfter: retryAfterSeconds }) },
+      extensions: {
+        code: original.code,
+        ...(fields && { fields }),
+        ...(upstream && { upstream }),
+        ...(blocker && { blocker }),
+        ...(retryAfterSeconds !== undefined && { retryAfter: retryAfterSeconds }),
+      },
     };
   }
   if (original instanceof HttpException) {
@@ -50,6 +68,12 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
   const code = formatted.extensions?.code;
   if (original instanceof GraphQLError && typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) {
     return { ...base, extensions: { code } };
+  }
+  // Apollo refuses some requests with a 4xx status and no code: a persisted query whose hash
+  // does not match its text, an unsupported persisted-query version.
+  const status = original instanceof GraphQLError ? (original.extensions?.http as { status?: unknown } | undefined)?.status : undefined;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return { ...base, extensions: { code: 'BAD_REQUEST' } };
   }
 
   const requestId = currentRequest()?.requestId;

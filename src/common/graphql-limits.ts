@@ -2,10 +2,12 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { GraphQLError, Kind, ValidationContext, ValidationRule } from 'graphql';
+import { DocumentNode, getOperationAST, getVariableValues, GraphQLError, GraphQLSchema, Kind, ValidationContext, ValidationRule } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import type { GatewayConfig } from '../config';
+import { countUpstreamCalls } from './graphql-cost';
 import { currentRequest } from './request-context';
+import { jsonShapeProblem } from './validation/json-shape';
 
 type Limits = GatewayConfig['graphql'];
 
@@ -52,13 +54,73 @@ export function limitRules(limits: Limits): ValidationRule[] {
   ];
 }
 
+/** What {@link checkOperation} checks: the cost and the upstream calls of one operation. */
+export type OperationLimits = Pick<Limits, 'maxCost' | 'maxUpstreamCalls'>;
+
 /**
- * Refuses an operation over the cost limit before it runs. Every upstream-backed field declares its cost (`complexity`), and list
- * fields multiply the cost of what they select by the number of items they may return.
- * Also names the operation in the request context, for the logs and the audit log.
+ * Checks a parsed and validated operation against the cost and upstream-call limits, before it
+ * runs; an empty list when it may run. Over HTTP the Apollo plugin below calls it; the same call
+ * serves graphql-ws (after `validate(schema, document, [...specifiedRules, ...limitRules(limits)])`).
+ *
+ * Variables that do not fit the operation (wrong type, a required one missing) are not this
+ * check's to report: it passes, and executing the operation answers BAD_USER_INPUT, as GraphQL
+ * does for every such mistake.
+ */
+export function checkOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+  limits: OperationLimits,
+): GraphQLError[] {
+  const measured = measurements.get(document, operationName, variables, () => measure(schema, document, operationName, variables));
+  if (!measured) return [];
+  if (measured.cost > limits.maxCost) {
+    return [limitError(`The operation costs ${measured.cost}; the most allowed is ${limits.maxCost} (GRAPHQL_MAX_COST)`)];
+  }
+  if (measured.calls > limits.maxUpstreamCalls) {
+    return [
+      limitError(
+        `The operation can make ${measured.calls} upstream calls (one per root field with its own arguments, one per batched lookup); the most allowed is ${limits.maxUpstreamCalls} (GRAPHQL_MAX_UPSTREAM_CALLS)`,
+      ),
+    ];
+  }
+  return [];
+}
+
+interface Measurement {
+  cost: number;
+  calls: number;
+}
+
+const COST_ESTIMATORS = [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 0 })];
+
+/** The cost and upstream calls of an operation; undefined when there is no such operation or its variables do not fit. */
+function measure(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined): Measurement | undefined {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return undefined;
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 1 });
+  if (coerced.errors) return undefined;
+  try {
+    return {
+      cost: getComplexity({ schema, query: document, operationName: operationName ?? undefined, variables: variables ?? {}, estimators: COST_ESTIMATORS }),
+      calls: countUpstreamCalls(schema, document, operation, coerced.coerced),
+    };
+  } catch (error) {
+    // An argument the operation's own validation let through but execution will refuse.
+    if (error instanceof GraphQLError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Refuses an operation over the cost or upstream-call limit before it runs (see
+ * {@link checkOperation}), and a subscription sent over HTTP. Every upstream-backed field
+ * declares its cost (`complexity`), and list fields multiply the cost of what they select by the
+ * number of items they may return. Also names the operation in the request context, for the
+ * logs and the audit log.
  */
 export function limitsPlugin(limits: Limits): ApolloServerPlugin {
-  const costs = new CostCache();
   return {
     async requestDidStart() {
       return {
@@ -68,18 +130,14 @@ export function limitsPlugin(limits: Limits): ApolloServerPlugin {
             const rootFields = operation.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : []));
             context.operation = `${operation.operation} ${operationName ?? rootFields.join(',')}`;
           }
-          const cost = costs.get(document, operationName, variables, () =>
-            getComplexity({
-              schema,
-              query: document,
-              operationName: operationName ?? undefined,
-              variables: variables ?? {},
-              estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 0 })],
-            }),
-          );
-          if (cost > limits.maxCost) {
-            throw limitError(`The operation costs ${cost}; the most allowed is ${limits.maxCost} (GRAPHQL_MAX_COST)`);
+          // Over HTTP a subscription would run once as a query, with no events to resolve.
+          if (operation?.operation === 'subscription') {
+            throw new GraphQLError('Subscriptions are served over WebSocket: use the graphql-ws protocol on /graphql', {
+              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+            });
           }
+          const [refusal] = checkOperation(schema, document, operationName, variables, limits);
+          if (refusal) throw refusal;
         },
       };
     },
@@ -87,35 +145,47 @@ export function limitsPlugin(limits: Limits): ApolloServerPlugin {
 }
 
 /**
- * Costs already computed, per document and variables. Apollo hands the same parsed document
+ * Measurements already made, per document and variables. Apollo hands the same parsed document
  * object to every request with the same query text, so a frontend's repeated operations are
- * costed once instead of walking the document against the schema on every request.
+ * measured once instead of walking the document against the schema on every request.
  */
-class CostCache {
-  /** Variables longer than this, as JSON, are costed each time rather than kept as keys. */
+class MeasurementCache {
+  /** Variables longer than this, as JSON, are measured each time rather than kept as keys. */
   private static readonly MAX_KEY_LENGTH = 1024;
   /** Entries per document; a document seen with more variable sets starts over. */
   private static readonly MAX_ENTRIES = 64;
-  private readonly byDocument = new WeakMap<object, Map<string, number>>();
+  private readonly byDocument = new WeakMap<object, Map<string, Measurement | undefined>>();
 
-  get(document: object, operationName: string | undefined | null, variables: Record<string, unknown> | undefined, compute: () => number): number {
-    const key = `${operationName ?? ''}\u0000${variables ? JSON.stringify(variables) : ''}`;
-    if (key.length > CostCache.MAX_KEY_LENGTH) return compute();
+  get(
+    document: object,
+    operationName: string | undefined | null,
+    variables: Record<string, unknown> | undefined | null,
+    compute: () => Measurement | undefined,
+  ): Measurement | undefined {
+    let key: string;
+    try {
+      key = `${operationName ?? ''}\u0000${variables ? JSON.stringify(variables) : ''}`;
+    } catch {
+      return compute();
+    }
+    if (key.length > MeasurementCache.MAX_KEY_LENGTH) return compute();
     let entries = this.byDocument.get(document);
     if (!entries) this.byDocument.set(document, (entries = new Map()));
-    const known = entries.get(key);
-    if (known !== undefined) return known;
-    const cost = compute();
-    if (entries.size >= CostCache.MAX_ENTRIES) entries.clear();
-    entries.set(key, cost);
-    return cost;
+    if (entries.has(key)) return entries.get(key);
+    const measured = compute();
+    if (entries.size >= MeasurementCache.MAX_ENTRIES) entries.clear();
+    entries.set(key, measured);
+    return measured;
   }
 }
 
+const measurements = new MeasurementCache();
+
 /**
- * Refuses, before GraphQL parses anything, a batch of more than `maxBatch` operations and a
- * document larger than `maxDocumentBytes` (POST body or GET query string). A Fastify
- * `preHandler` hook: the body is parsed by then.
+ * Refuses, before GraphQL parses anything, a batch of more than `maxBatch` operations, a
+ * document larger than `maxDocumentBytes` (POST body or GET query string), and `variables` or
+ * `extensions` nested deeper than any input of the schema or holding a `__proto__` key. A
+ * Fastify `preHandler` hook: the body is parsed by then.
  */
 export function requestLimitsHook(limits: Pick<Limits, 'maxBatch' | 'maxDocumentBytes'>) {
   const refuse = (reply: FastifyReply, message: string) =>
@@ -133,6 +203,23 @@ export function requestLimitsHook(limits: Pick<Limits, 'maxBatch' | 'maxDocument
       if (size > limits.maxDocumentBytes) {
         return refuse(reply, `The document is ${size} bytes; the most allowed is ${limits.maxDocumentBytes} (GRAPHQL_MAX_DOCUMENT_BYTES)`);
       }
+      for (const part of ['variables', 'extensions'] as const) {
+        const problem = jsonShapeProblem(jsonOf((operation as Record<string, unknown> | undefined)?.[part]));
+        if (problem) return refuse(reply, `\`${part}\` ${problem}`);
+      }
     }
   };
+}
+
+/**
+ * A POST body's part as it is; a GET search parameter parsed as Apollo will parse it. Fastify
+ * refuses a `__proto__` key in a JSON body itself, but a search parameter is JSON only to Apollo.
+ */
+function jsonOf(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return undefined; // Apollo answers for invalid JSON.
+  }
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
 import { currentRequest, RequestWithContext } from './request-context';
+import { redactUrl } from './secrets';
 
 /** What every log line written while serving a request carries: the request's id. */
 export function requestLogFields(): Record<string, unknown> {
@@ -9,8 +10,9 @@ export function requestLogFields(): Record<string, unknown> {
 }
 
 /**
- * One line per request when it completes: its id, method and URL, status, duration, and, once
- * known, the client and the GraphQL operation or REST route. 5xx answers are logged as errors.
+ * One line per request when it completes: its id, method and URL (credential-like query
+ * parameters redacted), status, duration, and, once known, the client's identity id and the
+ * GraphQL operation or REST route. 5xx answers are logged as errors.
  */
 export function registerRequestLog(fastify: FastifyInstance): void {
   fastify.addHook('onResponse', (request, reply, done) => {
@@ -21,7 +23,7 @@ export function registerRequestLog(fastify: FastifyInstance): void {
       const context = raw.context;
       const line = {
         requestId: raw.requestId,
-        req: request.raw,
+        req: { method: request.raw.method, url: redactUrl(request.raw.url ?? '') },
         res: reply.raw,
         responseTime: Math.round(reply.elapsedTime),
         ...(context?.client && { client: context.client, operation: context.operation }),

@@ -20,6 +20,12 @@ export class ProblemDetails {
   upstream?: { action: string; code: string; requestId?: string };
   @ApiPropertyOptional({ description: 'For BAD_USER_INPUT: each bad field with its reasons', example: [{ field: 'name', reasons: ['must be 1 to 24 characters'] }] })
   errors?: Array<{ field: string; reasons: string[] }>;
+  @ApiPropertyOptional({
+    description: "For a refused image creation: the image-creation check's blocker code naming the same reason",
+    enum: ['INSTANCE_NOT_FOUND', 'INSTANCE_NOT_STOPPED', 'ZONE_UNSUPPORTED', 'DISK_UNAVAILABLE', 'DISK_BUSY', 'QUOTA_FULL'],
+    example: 'QUOTA_FULL',
+  })
+  blocker?: string;
   @ApiPropertyOptional({ example: '/v1/images' })
   instance?: string;
 }

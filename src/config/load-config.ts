@@ -8,7 +8,7 @@ import { EnvironmentVariables } from './environment';
 import type { ApiKeyClient, GatewayConfig } from './gateway-config';
 
 /** Scopes a client may be granted. */
-export const KNOWN_SCOPES = ['images:read', 'images:write'] as const;
+export const KNOWN_SCOPES = ['images:read', 'images:write', 'instances:read'] as const;
 
 /** Variables whose values are secret: never echoed in an error message. */
 const SECRET_VARIABLES = new Set(['ZENLAYER_ACCESS_KEY_PASSWORD', 'GATEWAY_API_KEYS', 'JWT_SECRET', 'SIMULATOR_ACCESS_KEY_PASSWORD', 'METRICS_TOKEN']);

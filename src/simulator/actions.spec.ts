@@ -188,6 +188,82 @@ describe('Zenlayer simulator actions', () => {
     });
   });
 
+  describe('DescribeInstances', () => {
+    const ids = (response: { dataSet?: { instanceId: string }[] }) => (response.dataSet ?? []).map((i) => i.instanceId);
+
+    it('lists every instance with the InstanceInfo fields, totalCount counting them', async () => {
+      const response = expectOk(await call('DescribeInstances'));
+      expect(response.totalCount).toBe(8);
+      expect(ids(response)).toEqual([
+        'ins-fra-stopped',
+        'ins-fra-running',
+        'ins-hkg-stopped',
+        'ins-tyo-stopped',
+        'ins-sin-stopped',
+        'ins-lax-stopped',
+        'ins-hkg-booting',
+        'ins-tyo-stopping',
+      ]);
+      expect(response.dataSet[0]).toEqual({
+        instanceId: 'ins-fra-stopped',
+        zoneId: 'FRA-A',
+        instanceName: 'fra-web-1',
+        instanceType: expect.any(String),
+        cpuCount: 2,
+        memory: 4,
+        imageId: 'img-ubuntu-2204',
+        imageName: 'Ubuntu-22.04',
+        instanceChargeType: 'POSTPAID',
+        internetChargeType: expect.any(String),
+        internetMaxBandwidthOut: expect.any(Number),
+        publicIpAddresses: [expect.stringMatching(/^203\.0\.113\./)],
+        privateIpAddresses: [expect.stringMatching(/^10\./)],
+        createTime: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/),
+        instanceStatus: 'STOPPED',
+        systemDisk: { diskId: 'disk-fra-stopped-sys', diskSize: 40, diskCategory: expect.any(String) },
+      });
+    });
+
+    it('filters by instanceIds (unknown ids match nothing), zoneId, instanceStatus and a part of instanceName', async () => {
+      expect(ids(expectOk(await call('DescribeInstances', { instanceIds: ['ins-hkg-stopped', 'ins-nope'] })))).toEqual(['ins-hkg-stopped']);
+      expect(ids(expectOk(await call('DescribeInstances', { zoneId: 'TYO-A' })))).toEqual(['ins-tyo-stopped', 'ins-tyo-stopping']);
+      expect(ids(expectOk(await call('DescribeInstances', { instanceStatus: 'BOOTING' })))).toEqual(['ins-hkg-booting']);
+      expect(ids(expectOk(await call('DescribeInstances', { instanceName: 'APP' })))).toEqual(['ins-hkg-stopped', 'ins-hkg-booting']);
+      expect(expectOk(await call('DescribeInstances', { instanceIds: ['ins-nope'] }))).toEqual({ requestId: expect.any(String), dataSet: [], totalCount: 0 });
+    });
+
+    it('pages with pageNum and pageSize', async () => {
+      const second = expectOk(await call('DescribeInstances', { pageNum: 2, pageSize: 3 }));
+      expect({ ids: ids(second), totalCount: second.totalCount }).toEqual({ ids: ['ins-tyo-stopped', 'ins-sin-stopped', 'ins-lax-stopped'], totalCount: 8 });
+    });
+
+    it('answers an unknown zoneId with 404 INVALID_ZONE_NOT_FOUND', async () => {
+      expectError(await call('DescribeInstances', { zoneId: 'MARS-1' }), 404, 'INVALID_ZONE_NOT_FOUND');
+    });
+
+    it('lists an added instance last; reset removes it', async () => {
+      sim.addInstance('ins-fra-extra', 'FRA-A', 'BOOTING');
+      const listed = expectOk(await call('DescribeInstances', { zoneId: 'FRA-A' })).dataSet;
+      expect(listed.map((i: { instanceId: string; instanceStatus: string }) => [i.instanceId, i.instanceStatus])).toEqual([
+        ['ins-fra-stopped', 'STOPPED'],
+        ['ins-fra-running', 'RUNNING'],
+        ['ins-fra-extra', 'BOOTING'],
+      ]);
+      expect(() => sim.addInstance('ins-fra-extra', 'FRA-A')).toThrow(/exists/);
+      expect(() => sim.addInstance('ins-mars', 'MARS-1')).toThrow(/MARS-1/);
+      sim.reset();
+      expect(expectOk(await call('DescribeInstances')).totalCount).toBe(8);
+    });
+
+        it('shows status changes and omits an unavailable system disk', async () => {
+      sim.setInstanceStatus('ins-fra-running', 'STOPPING');
+      sim.setSystemDiskAvailable('ins-fra-running', false);
+      const [info] = expectOk(await call('DescribeInstances', { instanceIds: ['ins-fra-running'] })).dataSet;
+      expect(info.instanceStatus).toBe('STOPPING');
+      expect(info).not.toHaveProperty('systemDisk');
+    });
+  });
+
   describe('DescribeImage', () => {
     it('answers the ImageInfo fields at the top level of response', async () => {
       const res = await call('DescribeImage', { imageId: 'img-hkg-cache-01' });
@@ -308,6 +384,16 @@ describe('Zenlayer simulator actions', () => {
       expectError(await call('CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'second' }), 400, 'UNSUPPORTED_OPERATION_DISK_MAKING_IMAGE');
       await sleep(READY_MS * 3);
       expectOk(await call('CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'second' }));
+    });
+
+    it('refuses an instance whose system disk is unavailable, after the instance state', async () => {
+      sim.setSystemDiskAvailable('ins-tyo-stopped', false);
+      expectError(await call('CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'x' }), 400, 'UNSUPPORTED_OPERATION_DISK_UNAVAILABLE');
+      sim.setInstanceStatus('ins-tyo-stopped', 'RUNNING');
+      expectError(await call('CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'x' }), 400, 'UNSUPPORTED_OPERATION_INSTANCE_STATE_STARTING');
+      sim.setInstanceStatus('ins-tyo-stopped', 'STOPPED');
+      sim.setSystemDiskAvailable('ins-tyo-stopped', true);
+      expectOk(await call('CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'x' }));
     });
 
     it('checks the disk before the quota', async () => {
@@ -460,6 +546,7 @@ describe('Zenlayer simulator actions', () => {
 
     it('rejects unknown ids and bad quotas', () => {
       expect(() => sim.setInstanceStatus('ins-nope', 'RUNNING')).toThrow(/ins-nope/);
+      expect(() => sim.setSystemDiskAvailable('ins-nope', false)).toThrow(/ins-nope/);
       expect(() => sim.setQuota('NOPE', 1)).toThrow(/NOPE/);
       expect(() => sim.setQuota('FRA-A', -1)).toThrow(RangeError);
       expect(() => sim.setQuota('FRA-A', 1.5)).toThrow(RangeError);

@@ -37,6 +37,19 @@ function describeImages(state: SimulatorState, body: RequestBody): object {
   return state.describeImages(filter, pageNum, pageSize);
 }
 
+// Zenlayer lists no closed set of instance statuses, so any string filters (and may match nothing).
+function describeInstances(state: SimulatorState, body: RequestBody): object {
+  const filter = {
+    instanceIds: optionalStringArray(body, 'instanceIds'),
+    zoneId: optionalString(body, 'zoneId'),
+    instanceStatus: optionalString(body, 'instanceStatus'),
+    instanceName: optionalString(body, 'instanceName'),
+  };
+  const pageNum = optionalInteger(body, 'pageNum', 1, Number.MAX_SAFE_INTEGER) ?? 1;
+  const pageSize = optionalInteger(body, 'pageSize', 1, MAX_PAGE_SIZE) ?? DEFAULT_PAGE_SIZE;
+  return state.describeInstances(filter, pageNum, pageSize);
+}
+
 function createImage(state: SimulatorState, body: RequestBody): object {
   const instanceId = requiredString(body, 'instanceId');
   const imageName = checkImageName(requiredString(body, 'imageName'));
@@ -63,6 +76,7 @@ export const ACTIONS: Readonly<Record<string, ActionHandler>> = Object.freeze({
   DescribeZones: (state, body) => ({ zoneSet: state.describeZones(optionalStringArray(body, 'zoneIds')) }),
   DescribeImages: describeImages,
   DescribeImage: (state, body) => state.describeImage(requiredString(body, 'imageId')),
+  DescribeInstances: describeInstances,
   CreateImage: createImage,
   ModifyImagesAttributes: modifyImagesAttributes,
   DeleteImages: (state, body) => {

@@ -10,12 +10,13 @@
  *   GET    /_simulator/calls           200 {calls: SimulatorCall[]}
  *   DELETE /_simulator/calls           forget recorded calls (204)
  *   POST   /_simulator/reset           state back to the seed, faults and calls cleared (204)
- *   POST   /_simulator/instance-status {instanceId, status: "RUNNING"|"STOPPED"} (204)
+ *   POST   /_simulator/instance-status {instanceId, status: "RUNNING"|"STOPPED"|"STOPPING"|"BOOTING"} (204)
+ *   POST   /_simulator/system-disk     {instanceId, available: boolean} (204)
  *   POST   /_simulator/quota           {zoneId, maxCount} (204)
  *   POST   /_simulator/image-status    {imageId, status: "CREATING"|"AVAILABLE"|"UNAVAILABLE"} (204)
  */
 import type { SimulatorFault } from './faults';
-import { IMAGE_STATUSES, ImageStatus, InstanceStatus } from './state';
+import { IMAGE_STATUSES, ImageStatus, INSTANCE_STATUSES, InstanceStatus } from './state';
 
 /** The URL prefix of the control surface. */
 export const ADMIN_PREFIX = '/_simulator/';
@@ -28,6 +29,7 @@ export interface AdminTarget {
   resetCalls(): void;
   reset(): void;
   setInstanceStatus(instanceId: string, status: InstanceStatus): void;
+  setSystemDiskAvailable(instanceId: string, available: boolean): void;
   setQuota(zoneId: string, maxCount: number): void;
   setImageStatus(imageId: string, status: ImageStatus): void;
 }
@@ -54,8 +56,13 @@ const ROUTES: Readonly<Record<string, Route>> = {
   'POST reset': (target) => (target.reset(), NO_CONTENT),
   'POST instance-status': (target, body) => {
     const status = text(body, 'status');
-    if (status !== 'RUNNING' && status !== 'STOPPED') throw new TypeError('status must be RUNNING or STOPPED');
-    target.setInstanceStatus(text(body, 'instanceId'), status);
+    if (!(INSTANCE_STATUSES as readonly string[]).includes(status)) throw new TypeError(`status must be one of ${INSTANCE_STATUSES.join(', ')}`);
+    target.setInstanceStatus(text(body, 'instanceId'), status as InstanceStatus);
+    return NO_CONTENT;
+  },
+  'POST system-disk': (target, body) => {
+    if (typeof body.available !== 'boolean') throw new TypeError('available must be true or false');
+    target.setSystemDiskAvailable(text(body, 'instanceId'), body.available);
     return NO_CONTENT;
   },
   'POST quota': (target, body) => (target.setQuota(text(body, 'zoneId'), body.maxCount as number), NO_CONTENT),

@@ -10,6 +10,7 @@ const DOTTED: readonly [string, string][] = [
   ['LIMIT_EXCEEDED_IMAGE_QUOTA', 'Limit.Exceeded.Image.Quota'],
   ['UNSUPPORTED_OPERATION_INSTANCE_STATE_STARTING', 'Unsupported.Operation.Instance.State.Starting'],
   ['UNSUPPORTED_OPERATION_ZONE_NOT_SUPPORT', 'Unsupported.Operation.Zone.Not.Support'],
+  ['UNSUPPORTED_OPERATION_DISK_UNAVAILABLE', 'Unsupported.Operation.Disk.Unavailable'],
   ['UNSUPPORTED_OPERATION_DISK_MAKING_IMAGE', 'Unsupported.Operation.Disk.Making.Image'],
 ];
 
@@ -93,7 +94,7 @@ describe('ZenlayerSimulator errorCodeStyle', () => {
     ['CreateImage', { imageName: 'x' }, 400, 'MISSING_PARAMETER', 'MISSING_PARAMETER'],
     ['CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'a b' }, 400, 'INVALID_PARAMETER_PATTERN_ERROR', 'INVALID_PARAMETER_PATTERN_ERROR'],
     ['DescribeImages', { pageSize: 0 }, 400, 'INVALID_PARAMETER_LESS_MINIMUM', 'INVALID_PARAMETER_LESS_MINIMUM'],
-    ['DescribeInstances', {}, 400, 'INVALID_ACTION', 'INVALID_ACTION'],
+    ['DescribeDisks', {}, 400, 'INVALID_ACTION', 'INVALID_ACTION'],
   ])('%s %p: %i %s, dotted %s', async (action, params, status, documentedCode, dottedCode) => {
     expect(answered(await callSimulator(documentedUrl, action, params))).toEqual({ status, code: documentedCode });
     expect(answered(await callSimulator(dottedUrl, action, params))).toEqual({ status, code: dottedCode });

@@ -25,6 +25,7 @@ export const ZC_ERROR = {
   imageQuotaExceeded: 'LIMIT_EXCEEDED_IMAGE_QUOTA',
   instanceStateStarting: 'UNSUPPORTED_OPERATION_INSTANCE_STATE_STARTING',
   zoneNotSupport: 'UNSUPPORTED_OPERATION_ZONE_NOT_SUPPORT',
+  diskUnavailable: 'UNSUPPORTED_OPERATION_DISK_UNAVAILABLE',
   diskMakingImage: 'UNSUPPORTED_OPERATION_DISK_MAKING_IMAGE',
   requestLimitExceeded: 'REQUEST_LIMIT_EXCEEDED',
   internalError: 'INTERNAL_SERVER_ERROR',
@@ -61,6 +62,7 @@ const DOTTED_CODES: { readonly [Code in ZcErrorCode]?: string } = {
   LIMIT_EXCEEDED_IMAGE_QUOTA: 'Limit.Exceeded.Image.Quota',
   UNSUPPORTED_OPERATION_INSTANCE_STATE_STARTING: 'Unsupported.Operation.Instance.State.Starting',
   UNSUPPORTED_OPERATION_ZONE_NOT_SUPPORT: 'Unsupported.Operation.Zone.Not.Support',
+  UNSUPPORTED_OPERATION_DISK_UNAVAILABLE: 'Unsupported.Operation.Disk.Unavailable',
   UNSUPPORTED_OPERATION_DISK_MAKING_IMAGE: 'Unsupported.Operation.Disk.Making.Image',
 };
 

@@ -368,12 +368,16 @@ describe('Zenlayer simulator control routes', () => {
     const full = await callSimulator(url, 'CreateImage', { instanceId: 'ins-fra-stopped', imageName: 'y' });
     expect(full.body.code).toBe('LIMIT_EXCEEDED_IMAGE_QUOTA');
     expect((await admin('POST', 'image-status', { imageId: 'img-fra-db-01', status: 'UNAVAILABLE' })).status).toBe(204);
+    expect((await admin('POST', 'system-disk', { instanceId: 'ins-tyo-stopped', available: false })).status).toBe(204);
+    expect((await callSimulator(url, 'CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'z' })).body.code).toBe('UNSUPPORTED_OPERATION_DISK_UNAVAILABLE');
     expect((await callSimulator(url, 'DescribeImage', { imageId: 'img-fra-db-01' })).body.response.imageStatus).toBe('UNAVAILABLE');
   });
 
   it.each([
     ['instance-status', { instanceId: 'ins-nope', status: 'STOPPED' }],
     ['instance-status', { instanceId: 'ins-fra-running', status: 'PAUSED' }],
+    ['system-disk', { instanceId: 'ins-fra-running', available: 'no' }],
+    ['system-disk', { instanceId: 'ins-nope', available: false }],
     ['quota', { zoneId: 'FRA-A', maxCount: 'many' }],
     ['image-status', { imageId: 'img-fra-db-01', status: 'GONE' }],
   ])('answers a bad %s body %p with 400', async (path, body) => {

@@ -5,7 +5,7 @@
 export { ZenlayerSimulator, SIMULATOR_DEFAULT_CREDENTIALS } from './simulator';
 export type { SimulatorOptions, SimulatorCall } from './simulator';
 export type { SimulatorFault } from './faults';
-export { SIMULATOR_SEED, DEFAULT_IMAGE_QUOTA } from './state';
+export { SIMULATOR_SEED, DEFAULT_IMAGE_QUOTA, INSTANCE_STATUSES } from './state';
 export type { ImageStatus, ImageType, InstanceStatus } from './state';
 export { ZC_ERROR, ERROR_CODE_STYLES } from './errors';
 export type { ErrorCodeStyle } from './errors';

@@ -61,7 +61,7 @@ describe(ZenlayerSimulator.name, () => {
       ['x-zc-version', '2022-01-01', 'INVALID_PARAMETER_VALUE'],
       ['x-zc-version', undefined, 'MISSING_PARAMETER'],
       ['x-zc-action', undefined, 'MISSING_PARAMETER'],
-      ['x-zc-action', 'DescribeInstances', 'INVALID_ACTION'],
+      ['x-zc-action', 'DescribeDisks', 'INVALID_ACTION'],
       ['x-zc-action', 'toString', 'INVALID_ACTION'],
     ])('answers %s=%p with 400 %s', async (name, value, code) => {
       const res = await callSimulator(url, 'DescribeZones', {}, { headers: { [name]: value } });

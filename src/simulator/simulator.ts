@@ -211,9 +211,22 @@ export class ZenlayerSimulator {
     this.resetCalls();
   }
 
-  /** Powers a seeded instance on or off. */
+  /** Sets a seeded instance's state (RUNNING, STOPPED, STOPPING or BOOTING). */
   setInstanceStatus(instanceId: string, status: InstanceStatus): void {
     this.state.setInstanceStatus(instanceId, status);
+  }
+
+  /** Adds an instance like the seeded ones (STOPPED unless told otherwise); `reset()` removes it. */
+  addInstance(instanceId: string, zoneId: string, status?: InstanceStatus): void {
+    this.state.addInstance(instanceId, zoneId, status);
+  }
+
+  /**
+   * Marks a seeded instance's system disk unavailable (or available again): DescribeInstances
+   * then omits its `systemDisk`, and CreateImage refuses with UNSUPPORTED_OPERATION_DISK_UNAVAILABLE.
+   */
+  setSystemDiskAvailable(instanceId: string, available: boolean): void {
+    this.state.setSystemDiskAvailable(instanceId, available);
   }
 
   /** Changes a zone's custom image quota (`maxCount`). */

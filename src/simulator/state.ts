@@ -6,13 +6,19 @@
  * Zones (DescribeZones; CreateImage is not supported in SIN-E and LAX-A; image quota maxCount 5 everywhere):
  *   FRA-A "Frankfurt A", HKG-A "Hong Kong A", LAX-A "Los Angeles A", SIN-E "Singapore E", TYO-A "Tokyo A"
  *
- * Instances (system disk size, operating system):
- *   ins-fra-stopped  FRA-A  STOPPED  40 GB  Ubuntu 22.04
- *   ins-fra-running  FRA-A  RUNNING  40 GB  Ubuntu 22.04
- *   ins-hkg-stopped  HKG-A  STOPPED  60 GB  CentOS 7.9
- *   ins-tyo-stopped  TYO-A  STOPPED  50 GB  Debian 12
- *   ins-sin-stopped  SIN-E  STOPPED  40 GB  Ubuntu 22.04
- *   ins-lax-stopped  LAX-A  STOPPED  60 GB  Windows Server 2022
+ * Instances (DescribeInstances; name, system disk size, the public image it was made from):
+ *   ins-fra-stopped   FRA-A  STOPPED   fra-web-1      40 GB  img-ubuntu-2204
+ *   ins-fra-running   FRA-A  RUNNING   fra-db-1       40 GB  img-ubuntu-2204
+ *   ins-hkg-stopped   HKG-A  STOPPED   hkg-app-1      60 GB  img-centos-79
+ *   ins-tyo-stopped   TYO-A  STOPPED   tyo-batch-1    50 GB  img-debian-12
+ *   ins-sin-stopped   SIN-E  STOPPED   sin-edge-1     40 GB  img-ubuntu-2204
+ *   ins-lax-stopped   LAX-A  STOPPED   lax-win-1      60 GB  img-win-2022
+ *   ins-hkg-booting   HKG-A  BOOTING   hkg-app-2      60 GB  img-centos-79
+ *   ins-tyo-stopping  TYO-A  STOPPING  tyo-batch-2    50 GB  img-debian-12
+ * Each has a `Standard NVMe SSD` system disk `disk-<instance>-sys`, a private and a public IPv4
+ * address and POSTPAID billing (on the wire, as Zenlayer sends them; the gateway shows neither).
+ * A system disk can be marked unavailable (test control): DescribeInstances then omits it and
+ * CreateImage refuses with UNSUPPORTED_OPERATION_DISK_UNAVAILABLE.
  *
  * Public images (AVAILABLE, in no zone's quota, listed for every zoneId filter):
  *   img-ubuntu-2204  Ubuntu-22.04         Ubuntu   Linux    20 GB
@@ -36,8 +42,9 @@ export type ImageType = (typeof IMAGE_TYPES)[number];
 /** Image statuses on the wire. */
 export const IMAGE_STATUSES = ['CREATING', 'AVAILABLE', 'UNAVAILABLE'] as const;
 export type ImageStatus = (typeof IMAGE_STATUSES)[number];
-/** Instance power states the simulator models. */
-export type InstanceStatus = 'RUNNING' | 'STOPPED';
+/** Instance states the simulator models (Zenlayer has more, e.g. DEPLOYING, REBUILDING, RELEASING). */
+export const INSTANCE_STATUSES = ['RUNNING', 'STOPPED', 'STOPPING', 'BOOTING'] as const;
+export type InstanceStatus = (typeof INSTANCE_STATUSES)[number];
 
 /** A zone and its simulator-only properties. */
 export interface ZoneRecord {
@@ -48,12 +55,21 @@ export interface ZoneRecord {
   readonly supportCpuPassThrough: boolean;
 }
 
-/** An instance: only what CreateImage needs. */
+/** An instance: what DescribeInstances shows and CreateImage needs. */
 export interface InstanceRecord {
   readonly instanceId: string;
+  readonly instanceName: string;
   readonly zoneId: string;
   status: InstanceStatus;
+  readonly createTime: string;
   readonly systemDiskSizeGb: number;
+  /** False once a test marked the system disk unavailable. */
+  systemDiskAvailable: boolean;
+  /** The public image the instance was made from. */
+  readonly imageId: string;
+  readonly imageName: string;
+  readonly privateIp: string;
+  readonly publicIp: string;
   readonly category: string;
   readonly osType: string;
   readonly osVersion: string;
@@ -85,6 +101,36 @@ export interface WireImageInfo {
   imageStatus: ImageStatus;
   category: string;
   osType: string;
+}
+
+/** InstanceInfo as Zenlayer sends it: a realistic subset of the SDK's fields, IPs and billing included. */
+export interface WireInstanceInfo {
+  instanceId: string;
+  zoneId: string;
+  instanceName: string;
+  instanceType: string;
+  cpuCount: number;
+  memory: number;
+  imageId: string;
+  imageName: string;
+  instanceChargeType: string;
+  internetChargeType: string;
+  internetMaxBandwidthOut: number;
+  publicIpAddresses: string[];
+  privateIpAddresses: string[];
+  createTime: string;
+  instanceStatus: InstanceStatus;
+  /** Omitted (as Zenlayer omits empty fields) while the disk is unavailable. */
+  systemDisk?: { diskId: string; diskSize: number; diskCategory: string };
+}
+
+/** DescribeInstances filters; all optional, ANDed together. */
+export interface InstanceFilter {
+  readonly instanceIds?: readonly string[];
+  readonly zoneId?: string;
+  readonly instanceStatus?: string;
+  /** Matches names containing it (case-insensitive). */
+  readonly instanceName?: string;
 }
 
 /** ZoneInfo as Zenlayer sends it. */
@@ -127,17 +173,34 @@ const zone = (zoneId: string, zoneName: string, supportsImageCreation: boolean, 
   supportCpuPassThrough,
 });
 
-const UBUNTU = { category: 'Ubuntu', osType: 'Linux', osVersion: '22.04' } as const;
-const CENTOS = { category: 'CentOS', osType: 'Linux', osVersion: '7.9' } as const;
-const DEBIAN = { category: 'Debian', osType: 'Linux', osVersion: '12' } as const;
-const WINDOWS = { category: 'Windows', osType: 'Windows', osVersion: '2022' } as const;
+const UBUNTU = { category: 'Ubuntu', osType: 'Linux', osVersion: '22.04', imageId: 'img-ubuntu-2204', imageName: 'Ubuntu-22.04' } as const;
+const CENTOS = { category: 'CentOS', osType: 'Linux', osVersion: '7.9', imageId: 'img-centos-79', imageName: 'CentOS-7.9' } as const;
+const DEBIAN = { category: 'Debian', osType: 'Linux', osVersion: '12', imageId: 'img-debian-12', imageName: 'Debian-12' } as const;
+const WINDOWS = { category: 'Windows', osType: 'Windows', osVersion: '2022', imageId: 'img-win-2022', imageName: 'Windows-Server-2022' } as const;
 type OperatingSystem = typeof UBUNTU | typeof CENTOS | typeof DEBIAN | typeof WINDOWS;
 
-const instance = (instanceId: string, zoneId: string, status: InstanceStatus, systemDiskSizeGb: number, os: OperatingSystem): InstanceRecord => ({
+const instance = (
+  n: number,
+  instanceId: string,
+  instanceName: string,
+  zoneId: string,
+  status: InstanceStatus,
+  systemDiskSizeGb: number,
+  os: OperatingSystem,
+): InstanceRecord => ({
   instanceId,
+  instanceName,
   zoneId,
   status,
+  // A week apart, from 2024-01-08, to the second as Zenlayer writes them.
+  createTime: new Date(Date.UTC(2024, 0, 1 + 7 * n, 8, 10 + (n % 50))).toISOString().replace('.000Z', 'Z'),
   systemDiskSizeGb,
+  systemDiskAvailable: true,
+  imageId: os.imageId,
+  imageName: os.imageName,
+  // Documentation ranges (RFC 5737), never real addresses.
+  privateIp: `10.0.0.${10 + n}`,
+  publicIp: `203.0.113.${10 + n}`,
   category: os.category,
   osType: os.osType,
   osVersion: os.osVersion,
@@ -173,12 +236,14 @@ export const SIMULATOR_SEED = Object.freeze({
     zone('TYO-A', 'Tokyo A', true, true, false),
   ]),
   instances: freezeAll([
-    instance('ins-fra-stopped', 'FRA-A', 'STOPPED', 40, UBUNTU),
-    instance('ins-fra-running', 'FRA-A', 'RUNNING', 40, UBUNTU),
-    instance('ins-hkg-stopped', 'HKG-A', 'STOPPED', 60, CENTOS),
-    instance('ins-tyo-stopped', 'TYO-A', 'STOPPED', 50, DEBIAN),
-    instance('ins-sin-stopped', 'SIN-E', 'STOPPED', 40, UBUNTU),
-    instance('ins-lax-stopped', 'LAX-A', 'STOPPED', 60, WINDOWS),
+    instance(1, 'ins-fra-stopped', 'fra-web-1', 'FRA-A', 'STOPPED', 40, UBUNTU),
+    instance(2, 'ins-fra-running', 'fra-db-1', 'FRA-A', 'RUNNING', 40, UBUNTU),
+    instance(3, 'ins-hkg-stopped', 'hkg-app-1', 'HKG-A', 'STOPPED', 60, CENTOS),
+    instance(4, 'ins-tyo-stopped', 'tyo-batch-1', 'TYO-A', 'STOPPED', 50, DEBIAN),
+    instance(5, 'ins-sin-stopped', 'sin-edge-1', 'SIN-E', 'STOPPED', 40, UBUNTU),
+    instance(6, 'ins-lax-stopped', 'lax-win-1', 'LAX-A', 'STOPPED', 60, WINDOWS),
+    instance(7, 'ins-hkg-booting', 'hkg-app-2', 'HKG-A', 'BOOTING', 60, CENTOS),
+    instance(8, 'ins-tyo-stopping', 'tyo-batch-2', 'TYO-A', 'STOPPING', 50, DEBIAN),
   ]),
   images: freezeAll([
     publicImage('img-ubuntu-2204', 'Ubuntu-22.04', 20, UBUNTU, 'Ubuntu Server 22.04 LTS 64-bit'),
@@ -199,6 +264,12 @@ export interface SimulatorStateOptions {
   readonly imageReadyDelayMs: number;
   /** Source of new image ids; injectable for deterministic tests. */
   readonly newImageId?: () => string;
+}
+
+/** A page of DescribeInstances. */
+export interface InstancePage {
+  dataSet: WireInstanceInfo[];
+  totalCount: number;
 }
 
 /** A page of DescribeImages. */
@@ -257,6 +328,17 @@ export class SimulatorState {
     return { dataSet: matches.slice(start, start + pageSize).map(toWireImage), totalCount: matches.length };
   }
 
+  /**
+   * DescribeInstances: filters ANDed, unknown instance ids simply match nothing, an unknown
+   * zoneId is INVALID_ZONE_NOT_FOUND, `totalCount` before paging, listed in seed order.
+   */
+  describeInstances(filter: InstanceFilter, pageNum: number, pageSize: number): InstancePage {
+    if (filter.zoneId !== undefined) this.requireZone(filter.zoneId);
+    const matches = [...this.instances.values()].filter((record) => matchesInstanceFilter(record, filter));
+    const start = (pageNum - 1) * pageSize;
+    return { dataSet: matches.slice(start, start + pageSize).map(toWireInstance), totalCount: matches.length };
+  }
+
   /** DescribeImage: one image by id. */
   describeImage(imageId: string): WireImageInfo {
     const image = this.images.get(imageId);
@@ -266,7 +348,7 @@ export class SimulatorState {
 
   /**
    * CreateImage. Checks in this order: instance exists, zone supports image creation, instance
-   * stopped, system disk not already being imaged, zone quota. The image is CREATING until
+   * stopped, system disk available, system disk not already being imaged, zone quota. The image is CREATING until
    * `imageReadyDelayMs` has passed.
    */
   createImage(instanceId: string, imageName: string, imageDescription?: string): string {
@@ -315,6 +397,24 @@ export class SimulatorState {
     target.status = status;
   }
 
+  /**
+   * Adds a STOPPED (or `status`) Ubuntu instance with a 40 GB system disk (test control), e.g. to
+   * fill a page; `reset()` removes it.
+   */
+  addInstance(instanceId: string, zoneId: string, status: InstanceStatus = 'STOPPED'): void {
+    if (this.instances.has(instanceId)) throw new Error(`Simulator instance ${instanceId} exists already`);
+    if (!this.zones.has(zoneId)) throw new Error(`Unknown simulator zone ${zoneId}`);
+    const n = (this.instances.size % 200) + 1;
+    this.instances.set(instanceId, instance(n, instanceId, instanceId.replace(/^ins-/, ''), zoneId, status, 40, UBUNTU));
+  }
+
+  /** Marks an instance's system disk available or not (test control). */
+  setSystemDiskAvailable(instanceId: string, available: boolean): void {
+    const target = this.instances.get(instanceId);
+    if (target === undefined) throw new Error(`Unknown simulator instance ${instanceId}`);
+    target.systemDiskAvailable = available;
+  }
+
   /** Changes a zone's custom image quota (test control). */
   setQuota(zoneId: string, maxCount: number): void {
     if (!this.zones.has(zoneId)) throw new Error(`Unknown simulator zone ${zoneId}`);
@@ -360,6 +460,9 @@ export class SimulatorState {
     }
     if (source.status !== 'STOPPED') {
       throw badRequest(ZC_ERROR.instanceStateStarting, `Instance ${source.instanceId} must be stopped before creating an image`);
+    }
+    if (!source.systemDiskAvailable) {
+      throw badRequest(ZC_ERROR.diskUnavailable, `The system disk of instance ${source.instanceId} is unavailable`);
     }
     if (this.isDiskBeingImaged(source.instanceId)) {
       throw badRequest(ZC_ERROR.diskMakingImage, `The system disk of instance ${source.instanceId} is already being imaged`);
@@ -417,6 +520,38 @@ function matchesFilter(image: ImageRecord, filter: ImageFilter): boolean {
     (filter.osType === undefined || image.osType === filter.osType) &&
     (filter.imageStatus === undefined || image.imageStatus === filter.imageStatus)
   );
+}
+
+function matchesInstanceFilter(record: InstanceRecord, filter: InstanceFilter): boolean {
+  return (
+    (filter.instanceIds === undefined || filter.instanceIds.includes(record.instanceId)) &&
+    (filter.zoneId === undefined || record.zoneId === filter.zoneId) &&
+    (filter.instanceStatus === undefined || record.status === filter.instanceStatus) &&
+    (filter.instanceName === undefined || record.instanceName.toLowerCase().includes(filter.instanceName.toLowerCase()))
+  );
+}
+
+function toWireInstance(record: InstanceRecord): WireInstanceInfo {
+  return {
+    instanceId: record.instanceId,
+    zoneId: record.zoneId,
+    instanceName: record.instanceName,
+    instanceType: 'z2a.cpu.2',
+    cpuCount: 2,
+    memory: 4,
+    imageId: record.imageId,
+    imageName: record.imageName,
+    instanceChargeType: 'POSTPAID',
+    internetChargeType: 'ByBandwidth',
+    internetMaxBandwidthOut: 10,
+    publicIpAddresses: [record.publicIp],
+    privateIpAddresses: [record.privateIp],
+    createTime: record.createTime,
+    instanceStatus: record.status,
+    ...(record.systemDiskAvailable && {
+      systemDisk: { diskId: `disk-${record.instanceId.slice('ins-'.length)}-sys`, diskSize: record.systemDiskSizeGb, diskCategory: 'Standard NVMe SSD' },
+    }),
+  };
 }
 
 function toWireImage(image: ImageRecord): WireImageInfo {

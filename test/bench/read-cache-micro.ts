@@ -16,7 +16,7 @@ const ROUNDS = Number(process.env.MICRO_ROUNDS ?? 3);
 /** Reads issued together while one slow fetch is in flight (the first misses, the rest join it). */
 const BATCH = 1_000;
 
-const ttl = (ms: number) => ({ DescribeZones: ms, DescribeImageQuota: ms, DescribeImages: ms, DescribeImage: ms });
+const ttl = (ms: number) => ({ DescribeZones: ms, DescribeImageQuota: ms, DescribeImages: ms, DescribeImage: ms, DescribeInstances: ms });
 
 // What the service asks and gets for `imageQuotas(zoneIds: ["FRA-A", "HKG-A"])`.
 const quotaRequest = { zoneIds: ['FRA-A', 'HKG-A'] };

@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto';
 import { SignJWT } from 'jose';
 
-/** Test clients: a read-only key, a read-write key, and a key configured only as its SHA-256. */
+/**
+ * Test clients: a read-only key, read-write keys, a key configured only as its SHA-256, and the
+ * create-image screen's key, which may also read instances.
+ */
 export const KEYS = {
   reader: 'reader-key-7f3a9c1e5b2d4a6f8e0c',
   writer: 'writer-key-1d4b7e0a3c6f9b2e5a8d',
   otherWriter: 'other-writer-key-6c2a9f4e1b7d3a8c',
   hashed: 'hashed-key-9e8d7c6b5a4f3e2d1c0b',
+  picker: 'picker-key-4b8e2f6a0c3d7e1b5f9a',
 };
 export const JWT_SECRET = 'jwt-secret-for-tests-0123456789abcdef-0123456789';
 
@@ -15,6 +19,7 @@ export const API_KEYS_ENV = JSON.stringify([
   { name: 'ops-writer', key: KEYS.writer, scopes: ['images:read', 'images:write'] },
   { name: 'batch-writer', key: KEYS.otherWriter, scopes: ['images:read', 'images:write'] },
   { name: 'hashed-service', keySha256: createHash('sha256').update(KEYS.hashed).digest('hex'), scopes: ['images:read'] },
+  { name: 'create-image-screen', key: KEYS.picker, scopes: ['images:read', 'instances:read'] },
 ]);
 
 export interface TokenOptions {

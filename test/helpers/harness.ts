@@ -55,7 +55,7 @@ export async function startHarness(env: NodeJS.ProcessEnv = {}, simulatorOptions
     },
     async reset() {
       simulator.reset();
-      await gateway.app.get(ReadCache).invalidate(['DescribeZones', 'DescribeImageQuota', 'DescribeImages', 'DescribeImage']);
+      await gateway.app.get(ReadCache).invalidate(['DescribeZones', 'DescribeImageQuota', 'DescribeImages', 'DescribeImage', 'DescribeInstances']);
     },
     async close() {
       await gateway.close();

@@ -1,5 +1,6 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldProblem, GatewayError } from '../gateway-error';
+import { jsonShapeProblem } from './json-shape';
 
 /** Flattens class-validator's tree into one entry per bad field, named by its path (`input.name`). */
 export function fieldProblems(errors: ValidationError[], parent = ''): FieldProblem[] {
@@ -12,10 +13,23 @@ export function fieldProblems(errors: ValidationError[], parent = ''): FieldProb
 
 /**
  * Validates every argument object before a resolver or route runs, so that a bad input never
- * costs an upstream call, and reports every bad field at once as BAD_USER_INPUT.
+ * costs an upstream call, and reports every bad field at once as BAD_USER_INPUT. A REST body is
+ * first checked for its shape: class-transformer and class-validator recurse through it, and a
+ * body nested tens of thousands deep would overflow the stack (GraphQL arguments are bounded by
+ * the schema's types).
  */
-export const gatewayValidationPipe = () =>
-  new ValidationPipe({
+class GatewayValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body') {
+      const problem = jsonShapeProblem(value);
+      if (problem) throw GatewayError.badInput([{ field: 'body', reasons: [problem] }]);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
+export const gatewayValidationPipe = (): ValidationPipe =>
+  new GatewayValidationPipe({
     transform: true,
     forbidUnknownValues: false,
     validateCustomDecorators: false,

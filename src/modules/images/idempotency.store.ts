@@ -22,7 +22,7 @@ export interface IdempotencyRecord {
    */
   settleUntil?: number;
   result?: { imageId: string; requestId: string };
-  error?: { code: string; message: string; upstream?: { action: string; code: string; requestId?: string } };
+  error?: { code: string; message: string; upstream?: { action: string; code: string; requestId?: string }; blocker?: string };
 }
 
 /** Storage of idempotency records and short locks, in memory or in Redis (shared by replicas). */

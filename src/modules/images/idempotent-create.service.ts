@@ -104,8 +104,8 @@ export class IdempotentCreateService {
     }
     if (record.state === 'done') return record.result;
     if (record.state === 'failed') {
-      const { code, message, upstream } = record.error!;
-      throw new GatewayError(code as GatewayError['code'], message, { upstream });
+      const { code, message, upstream, blocker } = record.error!;
+      throw new GatewayError(code as GatewayError['code'], message, { upstream, blocker });
     }
     return undefined;
   }
@@ -163,7 +163,7 @@ export class IdempotentCreateService {
       }
     } else if (isFinalRefusal(error)) {
       const { code, message, details } = error;
-      record = { ...base, state: 'failed', error: { code, message, upstream: details.upstream } };
+      record = { ...base, state: 'failed', error: { code, message, upstream: details.upstream, blocker: details.blocker } };
     } else {
       // Not carried out, and a repeat may do better; an earlier unknown attempt still counts.
       record = { ...base, state: 'retryable', settleUntil: previous.settleUntil };

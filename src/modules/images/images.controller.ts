@@ -60,7 +60,7 @@ export class ImagesController {
     if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw GatewayError.badInput([{ field: 'Idempotency-Key', reasons: ['must be 1 to 255 printable ASCII characters'] }]);
     }
-    return this.idempotent.create(req.identity?.name ?? 'anonymous', idempotencyKey, input);
+    return this.idempotent.create(req.identity?.id ?? 'anonymous', idempotencyKey, input);
   }
 
   @Patch()

@@ -3,6 +3,7 @@ import type { RedisClientType } from '@keyv/redis';
 import { Module } from '@nestjs/common';
 import { REDIS_CLIENT } from '../../common/redis';
 import { IDEMPOTENCY_STORE, IdempotentCreateService } from './idempotent-create.service';
+import { IMAGE_ORIGINS, MemoryImageOrigins, RedisImageOrigins } from './image-origins.store';
 import { ImageStatusWatcher } from './image-status.watcher';
 import { MemoryIdempotencyStore, RedisIdempotencyStore } from './idempotency.store';
 import { ImagesLoaders } from './images.loaders';
@@ -22,6 +23,11 @@ import { ImagesService } from './images.service';
       provide: IDEMPOTENCY_STORE,
       inject: [REDIS_CLIENT],
       useFactory: (redis: RedisClientType | null) => (redis ? new RedisIdempotencyStore(redis) : new MemoryIdempotencyStore()),
+    },
+    {
+      provide: IMAGE_ORIGINS,
+      inject: [REDIS_CLIENT],
+      useFactory: (redis: RedisClientType | null) => (redis ? new RedisImageOrigins(redis) : new MemoryImageOrigins()),
     },
   ],
   exports: [ImagesService, ImagesLoaders, IdempotentCreateService, ImageStatusWatcher],

@@ -1,6 +1,6 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { Scopes, SCOPE } from '../../auth/scopes';
-import { upstreamCost } from '../../common/graphql-cost';
+import { batchedCost, upstreamCost } from '../../common/graphql-cost';
 import type { GraphqlContext } from '../../common/graphql-context';
 import { CreateImageArgs, DeleteImagesArgs, ImageArgs, ImagesArgs, UpdateImagesArgs } from './dto/images.args';
 import { IdempotentCreateService } from './idempotent-create.service';
@@ -35,16 +35,20 @@ export class ImagesResolver {
   }
 
   @Scopes(SCOPE.read)
-  @Query(() => Image, { nullable: true, description: 'One image, or null when it does not exist. Batched.', complexity: upstreamCost() })
+  @Query(() => Image, { nullable: true, description: 'One image, or null when it does not exist. Batched.', complexity: batchedCost('image') })
   image(@Args() { id }: ImageArgs, @Context() ctx: GraphqlContext): Promise<Image | null> {
     return ctx.loaders.image.load(id);
   }
 
   @Scopes(SCOPE.write)
-  @Mutation(() => CreateImagePayload, { description: "Makes a custom image of a powered-off instance's system disk.", complexity: upstreamCost() })
+  @Mutation(() => CreateImagePayload, {
+    description: "Makes a custom image of a powered-off instance's system disk.",
+    // With an idempotency key, the account's images of that name are read first.
+    complexity: upstreamCost(undefined, { calls: (args) => (args.idempotencyKey ? 2 : 1) }),
+  })
   async createImage(@Args() { input, idempotencyKey }: CreateImageArgs, @Context() ctx: GraphqlContext): Promise<CreateImagePayload> {
     const created = idempotencyKey
-      ? await this.idempotent.create(ctx.identity.name, idempotencyKey, input)
+      ? await this.idempotent.create(ctx.identity.id, idempotencyKey, input)
       : await this.service.create(input);
     ctx.loaders.image.clear(created.imageId);
     return created;
@@ -53,7 +57,7 @@ export class ImagesResolver {
   @Scopes(SCOPE.write)
   @Mutation(() => UpdateImagesPayload, {
     description: 'Renames images and/or changes their description.',
-    complexity: upstreamCost((args) => args.input?.ids?.length ?? 1),
+    complexity: upstreamCost((args) => args.input?.ids?.length ?? 1, { loaders: ['image'] }),
   })
   async updateImages(@Args() { input }: UpdateImagesArgs, @Context() ctx: GraphqlContext): Promise<UpdateImagesPayload> {
     const { requestId } = await this.service.update(input);
@@ -74,7 +78,7 @@ export class ImagesResolver {
 @Resolver(() => CreateImagePayload)
 export class CreateImagePayloadResolver {
   @Scopes(SCOPE.read)
-  @ResolveField(() => Image, { nullable: true, complexity: upstreamCost() })
+  @ResolveField(() => Image, { nullable: true, complexity: batchedCost('image') })
   image(@Parent() payload: CreateImagePayload, @Context() ctx: GraphqlContext): Promise<Image | null> {
     return ctx.loaders.image.load(payload.imageId);
   }

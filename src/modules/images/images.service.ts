@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { GatewayError } from '../../common/gateway-error';
 import { DescribeImagesRequest, ZenlayerService } from '../../upstream/zenlayer';
 import { MAX_PAGE_SIZE } from '../../common/validation/rules';
 import { CreateImageInput, ImageFilter, UpdateImagesInput } from './dto/images.args';
+import { IMAGE_ORIGINS, ImageOrigins } from './image-origins.store';
 import { toImage } from './image.mapper';
 import { Image, ImagePage } from './models/image.model';
 
@@ -14,7 +15,12 @@ export interface CreatedImage {
 /** Images at Zenlayer, for both the GraphQL and the REST face. */
 @Injectable()
 export class ImagesService {
-  constructor(private readonly zenlayer: ZenlayerService) {}
+  private readonly logger = new Logger(ImagesService.name);
+
+  constructor(
+    private readonly zenlayer: ZenlayerService,
+    @Inject(IMAGE_ORIGINS) private readonly origins: ImageOrigins,
+  ) {}
 
   async list(filter: ImageFilter = {}, page = 1, pageSize = 20): Promise<ImagePage> {
     const request: DescribeImagesRequest = {
@@ -50,7 +56,35 @@ export class ImagesService {
       imageName: input.name,
       imageDescription: input.description,
     });
+    // Only a hint for the image-creation check (DISK_BUSY): the image exists either way.
+    await this.origins.record(input.instanceId, response.imageId).catch((error: unknown) =>
+      this.logger.warn({ err: error }, 'image created but which instance it came from could not be remembered'),
+    );
     return { imageId: response.imageId, requestId };
+  }
+
+  /**
+   * For each instance, in order, the id of an image this gateway made from it that Zenlayer
+   * still lists as CREATING, or null. Zenlayer's ImageInfo names no source instance, so an image
+   * made elsewhere is not seen here (CreateImage's own refusal still says so). One DescribeImages
+   * at most, none when no instance has an image remembered.
+   */
+  async creatingFrom(instanceIds: readonly string[]): Promise<(string | null)[]> {
+    const remembered = await this.origins.lastMadeFrom(instanceIds).catch((error: unknown): (string | undefined)[] => {
+      // A hint that cannot be read is a hint missed, as for an image made elsewhere.
+      this.logger.warn({ err: error }, 'could not read which instances images are being made from');
+      return instanceIds.map(() => undefined);
+    });
+    const imageIds = [...new Set(remembered.filter((id): id is string => id !== undefined))];
+    if (imageIds.length === 0) return instanceIds.map(() => null);
+    const { response } = await this.zenlayer.call('DescribeImages', {
+      imageIds,
+      imageStatus: 'CREATING',
+      pageNum: 1,
+      pageSize: Math.min(imageIds.length, MAX_PAGE_SIZE),
+    });
+    const creating = new Set((response.dataSet ?? []).filter((info) => info.imageStatus === 'CREATING').map((info) => info.imageId));
+    return remembered.map((id) => (id !== undefined && creating.has(id) ? id : null));
   }
 
   /**

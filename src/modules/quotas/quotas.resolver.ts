@@ -1,7 +1,7 @@
 import { Args, ArgsType, Context, Field, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { IsOptional } from 'class-validator';
 import { Scopes, SCOPE } from '../../auth/scopes';
-import { upstreamCost, zoneListSize } from '../../common/graphql-cost';
+import { batchedCost, upstreamCost, zoneListSize } from '../../common/graphql-cost';
 import type { GraphqlContext } from '../../common/graphql-context';
 import { IsZoneId, IsZoneIdList } from '../../common/validation/rules';
 import { Zone } from '../zones/zone.model';
@@ -37,13 +37,13 @@ export class QuotasResolver {
   }
 
   @Scopes(SCOPE.read)
-  @Query(() => ImageQuota, { nullable: true, description: "One zone's quota, null for an unknown zone. Batched.", complexity: upstreamCost() })
+  @Query(() => ImageQuota, { nullable: true, description: "One zone's quota, null for an unknown zone. Batched.", complexity: batchedCost('imageQuota') })
   imageQuota(@Args() { zoneId }: ImageQuotaArgs, @Context() ctx: GraphqlContext): Promise<ImageQuota | null> {
     return ctx.loaders.imageQuota.load(zoneId);
   }
 
   @Scopes(SCOPE.read)
-  @ResolveField(() => Zone, { nullable: true, complexity: upstreamCost() })
+  @ResolveField(() => Zone, { nullable: true, complexity: batchedCost('zone') })
   zone(@Parent() quota: ImageQuota, @Context() ctx: GraphqlContext): Promise<Zone | null> {
     return ctx.loaders.zone.load(quota.zoneId);
   }

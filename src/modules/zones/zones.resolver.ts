@@ -1,7 +1,7 @@
 import { Args, ArgsType, Context, Field, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { IsOptional } from 'class-validator';
 import { Scopes, SCOPE } from '../../auth/scopes';
-import { upstreamCost, zoneListSize } from '../../common/graphql-cost';
+import { batchedCost, upstreamCost, zoneListSize } from '../../common/graphql-cost';
 import type { GraphqlContext } from '../../common/graphql-context';
 import { IsZoneIdList } from '../../common/validation/rules';
 import { ImageQuota } from '../quotas/image-quota.model';
@@ -27,7 +27,7 @@ export class ZonesResolver {
   }
 
   @Scopes(SCOPE.read)
-  @ResolveField(() => ImageQuota, { nullable: true, description: "This zone's custom image quota. Batched.", complexity: upstreamCost() })
+  @ResolveField(() => ImageQuota, { nullable: true, description: "This zone's custom image quota. Batched.", complexity: batchedCost('imageQuota') })
   imageQuota(@Parent() zone: Zone, @Context() ctx: GraphqlContext): Promise<ImageQuota | null> {
     return ctx.loaders.imageQuota.load(zone.id);
   }

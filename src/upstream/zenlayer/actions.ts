@@ -36,6 +36,7 @@ export const ZENLAYER_ACTIONS = {
   DescribeImages: read<W.DescribeImagesRequest, W.DescribeImagesResponse>(VM_2023_03_13),
   DescribeImage: read<W.DescribeImageRequest, W.DescribeImageResponse>(VM_2023_03_13),
   DescribeZones: read<W.DescribeZonesRequest, W.DescribeZonesResponse>(VM_2023_03_13),
+  DescribeInstances: read<W.DescribeInstancesRequest, W.DescribeInstancesResponse>(VM_2023_03_13),
   CreateImage: write<W.CreateImageRequest, W.CreateImageResponse>(VM_2023_03_13),
   ModifyImagesAttributes: write<W.ModifyImagesAttributesRequest, W.ModifyImagesAttributesResponse>(VM_2023_03_13),
   DeleteImages: write<W.DeleteImagesRequest, W.DeleteImagesResponse>(VM_2023_03_13),

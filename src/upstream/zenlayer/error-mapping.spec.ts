@@ -1,5 +1,6 @@
 import { ZenlayerError, ZenlayerErrorDetails } from './zenlayer.error';
-import { fromZenlayerError } from './error-mapping';
+import { fromZenlayerError, sanitizedZenlayerError } from './error-mapping';
+import { outsideTextCleaner } from '../../common/secrets';
 
 const apiError = (code: string, httpStatus = 400, extra: Partial<ZenlayerErrorDetails> = {}) =>
   new ZenlayerError({ action: 'CreateImage', kind: 'api', code, message: `upstream says ${code}`, httpStatus, requestId: 'T-1', sent: true, ...extra });
@@ -81,5 +82,37 @@ describe('fromZenlayerError', () => {
   it('passes on Zenlayer\'s message only for parameter errors', () => {
     expect(fromZenlayerError(apiError('INVALID_PARAMETER_VALUE')).message).toContain('upstream says INVALID_PARAMETER_VALUE');
     expect(fromZenlayerError(apiError('AUTHFAILURE_SIGNATURE_FAILURE')).message).not.toContain('upstream says');
+  });
+
+  it.each([
+    ['an HTML fragment', '<b>INVALID</b>'],
+    ['a path', '/srv/zenlayer/internal/handler.go:42'],
+    ['a very long code', `CODE_${'X'.repeat(100)}`],
+    ['control characters', 'INVALID\r\nX-Injected: yes'],
+    ['an empty code', ''],
+  ])('shows an upstream code with %s as UNRECOGNIZED_CODE', (_what, code) => {
+    const mapped = fromZenlayerError(apiError(code, 400));
+    expect(mapped.details.upstream?.code).toBe('UNRECOGNIZED_CODE');
+    expect(mapped.code).toBe('UPSTREAM_ERROR');
+    expect(mapped.message).toBe('Zenlayer refused the request (UNRECOGNIZED_CODE)');
+  });
+
+  it('shows an upstream request id of another shape as UNRECOGNIZED_REQUEST_ID', () => {
+    expect(fromZenlayerError(apiError('SOMETHING', 400, { requestId: '<script>x</script>' })).details.upstream?.requestId).toBe('UNRECOGNIZED_REQUEST_ID');
+  });
+
+  it('passes on a parameter error\'s message bounded and without markup', () => {
+    const message = `<html><body><h1>zoneIds is invalid</h1><pre>${'at /opt/zenlayer/app.jar\n'.repeat(1000)}</pre></body></html>`;
+    const mapped = fromZenlayerError(apiError('INVALID_PARAMETER_VALUE', 400, { message }));
+    expect(mapped.code).toBe('BAD_USER_INPUT');
+    expect(mapped.message).toMatch(/^Zenlayer rejected the request: zoneIds is invalid at/);
+    expect(mapped.message.length).toBeLessThan(400);
+    expect(mapped.message).not.toMatch(/[<>\n]/);
+  });
+
+  it('sanitizes the error the logs, metrics and retries see', () => {
+    const raw = apiError('weird code!', 500, { message: 'failed near Pw-Secret-123456<br>\u0007', requestId: 'x'.repeat(500) });
+    const safe = sanitizedZenlayerError(raw, outsideTextCleaner(['pw-secret-123456']));
+    expect(safe).toMatchObject({ code: 'UNRECOGNIZED_CODE', message: 'failed near [redacted]', requestId: 'UNRECOGNIZED_REQUEST_ID', httpStatus: 500, kind: 'api', sent: true });
   });
 });

@@ -2,41 +2,49 @@ import { ErrorCode, GatewayError } from '../../common/gateway-error';
 // instanceof rather than cockatiel's is*Error helpers: in cockatiel 3 some of those test the wrong property.
 import { BrokenCircuitError, BulkheadRejectedError, IsolatedCircuitError, TaskCancelledError } from 'cockatiel';
 import { RateLimiterQueueError } from 'rate-limiter-flexible';
+import { outsideTextCleaner } from '../../common/secrets';
 import type { ZenlayerActionName } from './actions';
-import type { ZenlayerError } from './zenlayer.error';
+import { normalizeZenlayerCode, ZenlayerError } from './zenlayer.error';
 
 interface KnownCode {
   code: ErrorCode;
   /** What the client is told: what went wrong and what to do about it. */
   message: string;
+  /** For a CreateImage refusal: the preflight blocker naming the same reason. */
+  blocker?: string;
 }
 
 /** Zenlayer's action-specific codes, in the documented spelling (dotted ones are normalised first). */
 const KNOWN: Record<string, KnownCode> = {
   INVALID_IMAGE_NOT_FOUND: { code: 'NOT_FOUND', message: 'No such image: check the image ids' },
-  INVALID_INSTANCE_NOT_FOUND: { code: 'NOT_FOUND', message: 'No such instance: check instanceId' },
+  INVALID_INSTANCE_NOT_FOUND: { code: 'NOT_FOUND', message: 'No such instance: check instanceId', blocker: 'INSTANCE_NOT_FOUND' },
   INVALID_ZONE_NOT_FOUND: { code: 'NOT_FOUND', message: 'No such zone: check the zone ids (see the zones query)' },
   INVALID_REGION_NOT_FOUND: { code: 'NOT_FOUND', message: 'No such region' },
   OPERATION_FAILED_RESOURCE_NOT_FOUND: { code: 'NOT_FOUND', message: 'The resource was not found at Zenlayer' },
   LIMIT_EXCEEDED_IMAGE_QUOTA: {
     code: 'QUOTA_EXCEEDED',
     message: "The zone's custom image quota is used up: delete an image in that zone or ask Zenlayer support to raise the limit",
+    blocker: 'QUOTA_FULL',
   },
   UNSUPPORTED_OPERATION_INSTANCE_STATE_STARTING: {
     code: 'FAILED_PRECONDITION',
     message: 'The instance is not powered off: shut it down before making an image of it',
+    blocker: 'INSTANCE_NOT_STOPPED',
   },
   UNSUPPORTED_OPERATION_ZONE_NOT_SUPPORT: {
     code: 'FAILED_PRECONDITION',
     message: "The instance's zone does not support creating images (SIN-E and LAX-A do not)",
+    blocker: 'ZONE_UNSUPPORTED',
   },
   UNSUPPORTED_OPERATION_DISK_UNAVAILABLE: {
     code: 'FAILED_PRECONDITION',
     message: "The instance's system disk is unavailable, so no image can be made of it now",
+    blocker: 'DISK_UNAVAILABLE',
   },
   UNSUPPORTED_OPERATION_DISK_MAKING_IMAGE: {
     code: 'FAILED_PRECONDITION',
     message: "An image of the instance's system disk is already being made: wait until it is AVAILABLE",
+    blocker: 'DISK_BUSY',
   },
   INVALID_IMAGE_STATUS: {
     code: 'FAILED_PRECONDITION',
@@ -44,15 +52,52 @@ const KNOWN: Record<string, KnownCode> = {
   },
 };
 
+/** Zenlayer's codes in either spelling (`Invalid.Image.Not.Found`, `INVALID_IMAGE_NOT_FOUND`). */
+const UPSTREAM_CODE = /^[A-Za-z][A-Za-z0-9_.]{0,80}$/;
+/** What stands for an upstream code of another shape: it is never shown or logged as sent. */
+export const UNRECOGNIZED_CODE = 'UNRECOGNIZED_CODE';
+/** Zenlayer's request ids are UUIDs; anything plain and short is kept. */
+const UPSTREAM_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+export const UNRECOGNIZED_REQUEST_ID = 'UNRECOGNIZED_REQUEST_ID';
+
+/** An upstream code fit for a client, a log line and a metric label. */
+export const safeUpstreamCode = (code: string): string => (UPSTREAM_CODE.test(code) ? code : UNRECOGNIZED_CODE);
+
+/** An upstream request id fit for a client and a log line (absent and empty stay so). */
+export const safeUpstreamRequestId = <T extends string | undefined>(id: T): T | string =>
+  !id || UPSTREAM_REQUEST_ID.test(id) ? id : UNRECOGNIZED_REQUEST_ID;
+
+/**
+ * The error as it may be shown, logged, measured and audited: its code and request id checked
+ * for shape, its message cleaned by `clean` (markup and control characters out, secrets
+ * scrubbed, bounded; see {@link outsideTextCleaner}). Zenlayer, or whatever answers in its
+ * place, may send anything, HTML pages and internal paths included.
+ */
+export function sanitizedZenlayerError(error: ZenlayerError, clean: (text: string) => string): ZenlayerError {
+  return new ZenlayerError({
+    action: error.action,
+    kind: error.kind,
+    code: safeUpstreamCode(error.code),
+    message: clean(error.message),
+    httpStatus: error.httpStatus,
+    requestId: safeUpstreamRequestId(error.requestId),
+    sent: error.sent,
+  });
+}
+
+const cleanWithoutSecrets = outsideTextCleaner([]);
+
 const UNAVAILABLE_CODES = new Set(['SERVICE_TEMPORARY_UNAVAILABLE', 'REQUEST_TIMED_OUT', 'INTERNAL_SERVER_ERROR']);
 
 /**
  * Translates a failed Zenlayer call into the error the client sees. Zenlayer's own message is
- * passed on only for parameter errors, where it tells the user what to fix; anything about the
- * gateway's credentials or Zenlayer's internals stays in the logs.
+ * passed on only for parameter errors, where it tells the user what to fix, and only as cleaned
+ * by `clean`; anything about the gateway's credentials or Zenlayer's internals stays in the logs.
+ * The upstream code and request id are passed on only when they have the expected shape.
  */
-export function fromZenlayerError(error: ZenlayerError, scrub: (text: string) => string = (t) => t): GatewayError {
-  const upstream = { action: error.action, code: error.code, requestId: error.requestId };
+export function fromZenlayerError(error: ZenlayerError, clean: (text: string) => string = cleanWithoutSecrets): GatewayError {
+  const upstreamCode = safeUpstreamCode(error.code);
+  const upstream = { action: error.action, code: upstreamCode, requestId: safeUpstreamRequestId(error.requestId) };
   const make = (code: ErrorCode, message: string, retryAfterSeconds?: number) =>
     new GatewayError(code, message, { upstream, retryAfterSeconds });
 
@@ -78,26 +123,27 @@ export function fromZenlayerError(error: ZenlayerError, scrub: (text: string) =>
       break;
   }
 
-  const code = error.normalizedCode;
-  const known = KNOWN[code];
+  const normalized = normalizeZenlayerCode(upstreamCode);
+  const known = KNOWN[normalized];
+  if (known?.blocker && error.action === 'CreateImage') return new GatewayError(known.code, known.message, { upstream, blocker: known.blocker });
   if (known) return make(known.code, known.message);
-  if (code === 'MISSING_PARAMETER' || code.startsWith('INVALID_PARAMETER')) {
-    return make('BAD_USER_INPUT', `Zenlayer rejected the request: ${scrub(error.message)}`);
+  if (normalized === 'MISSING_PARAMETER' || normalized.startsWith('INVALID_PARAMETER')) {
+    return make('BAD_USER_INPUT', `Zenlayer rejected the request: ${clean(error.message)}`);
   }
-  if (code === 'AUTHFAILURE_SIGNATURE_EXPIRED') {
+  if (normalized === 'AUTHFAILURE_SIGNATURE_EXPIRED') {
     // The keys are fine: the signed timestamp is more than 5 minutes from Zenlayer's clock.
     return make(
       'UPSTREAM_ERROR',
       "Zenlayer refused the gateway's request as expired: the gateway host's clock differs from Zenlayer's by more than 5 minutes; the gateway's operator must correct the clock (e.g. enable NTP)",
     );
   }
-  if (code.startsWith('AUTHFAILURE')) {
+  if (normalized.startsWith('AUTHFAILURE')) {
     return make('UPSTREAM_ERROR', "Zenlayer refused the gateway's own credentials; the gateway's operator must check them");
   }
-  if (UNAVAILABLE_CODES.has(code) || (error.httpStatus ?? 0) >= 500) {
+  if (UNAVAILABLE_CODES.has(normalized) || (error.httpStatus ?? 0) >= 500) {
     return make('UPSTREAM_UNAVAILABLE', 'Zenlayer is temporarily unavailable; try again shortly');
   }
-  return make('UPSTREAM_ERROR', `Zenlayer refused the request (${error.code})`);
+  return make('UPSTREAM_ERROR', `Zenlayer refused the request (${upstreamCode})`);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { CacheableMemory } from '@cacheable/memory';
 import { ReadCache, ReadCacheOptions } from './read-cache';
 
-const ttl = (ms: number) => ({ DescribeZones: ms, DescribeImageQuota: ms, DescribeImages: ms, DescribeImage: ms });
+const ttl = (ms: number) => ({ DescribeZones: ms, DescribeImageQuota: ms, DescribeImages: ms, DescribeImage: ms, DescribeInstances: ms });
 
 function deferred<T>() {
   let resolve!: (value: T) => void;

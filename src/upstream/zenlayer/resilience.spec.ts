@@ -1,7 +1,7 @@
 import { BrokenCircuitError, BulkheadRejectedError, IsolatedCircuitError, TaskCancelledError } from 'cockatiel';
 import { RateLimiterQueueError } from 'rate-limiter-flexible';
 import { fromPolicyError } from './error-mapping';
-import { isRetryable, isUnavailable } from './resilience';
+import { ClientSlots, isRetryable, isUnavailable } from './resilience';
 import { ZenlayerError, ZenlayerErrorDetails } from './zenlayer.error';
 
 const failure = (details: Partial<ZenlayerErrorDetails>) =>
@@ -50,5 +50,57 @@ describe('fromPolicyError', () => {
   it('maps any failure after the deadline passed to UPSTREAM_UNAVAILABLE, and leaves other errors alone', () => {
     expect(fromPolicyError(failure({ kind: 'network' }), 'DescribeZones', 1000, true)?.message).toMatch(/deadline of 1000 ms/);
     expect(fromPolicyError(failure({ kind: 'network' }), 'DescribeZones', 1000, false)).toBeUndefined();
+  });
+});
+
+describe(ClientSlots.name, () => {
+  /** A call that runs until released, recording when it started. */
+  const gate = (started: string[], name: string) => {
+    let release!: () => void;
+    const done = new Promise<void>((resolve) => (release = resolve));
+    return { release, work: () => (started.push(name), done.then(() => name)) };
+  };
+  const tick = () => new Promise((resolve) => setImmediate(resolve));
+  const never = new AbortController().signal;
+
+  it("runs at most perClient calls per client at once, queueing the rest behind that client's own", async () => {
+    const slots = new ClientSlots(2, 10);
+    const started: string[] = [];
+    const greedy = ['g1', 'g2', 'g3', 'g4'].map((name) => gate(started, name));
+    const other = gate(started, 'o1');
+    const running = greedy.map((g) => slots.run('greedy', g.work, never));
+    const otherRun = slots.run('other', other.work, never);
+    await tick();
+    expect(started).toEqual(['g1', 'g2', 'o1']);
+    greedy[0].release();
+    await tick();
+    expect(started).toEqual(['g1', 'g2', 'o1', 'g3']);
+    for (const g of greedy) g.release();
+    other.release();
+    expect(await Promise.all([...running, otherRun])).toEqual(['g1', 'g2', 'g3', 'g4', 'o1']);
+    expect(slots.size).toBe(0);
+  });
+
+  it('refuses past its queue, and lets a waiting call go when its signal aborts', async () => {
+    const slots = new ClientSlots(1, 1);
+    const started: string[] = [];
+    const first = gate(started, 'first');
+    const running = slots.run('c', first.work, never);
+    const deadline = new AbortController();
+    const waiting = slots.run('c', gate(started, 'waiting').work, deadline.signal);
+    await expect(slots.run('c', gate(started, 'third').work, never)).rejects.toBeInstanceOf(BulkheadRejectedError);
+    deadline.abort();
+    await expect(waiting).rejects.toBeInstanceOf(TaskCancelledError);
+    first.release();
+    await running;
+    expect(started).toEqual(['first']);
+    expect(slots.size).toBe(0);
+  });
+
+  it('frees the slot when a call fails', async () => {
+    const slots = new ClientSlots(1, 5);
+    await expect(slots.run('c', () => Promise.reject(new Error('boom')), never)).rejects.toThrow('boom');
+    await expect(slots.run('c', async () => 'ok', never)).resolves.toBe('ok');
+    expect(slots.size).toBe(0);
   });
 });

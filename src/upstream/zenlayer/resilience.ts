@@ -2,6 +2,7 @@ import type { RedisClientType } from '@keyv/redis';
 import {
   bulkhead,
   BulkheadPolicy,
+  BulkheadRejectedError,
   circuitBreaker,
   CircuitBreakerPolicy,
   CircuitState,
@@ -11,6 +12,7 @@ import {
   handleWhen,
   retry,
   RetryPolicy,
+  TaskCancelledError,
 } from 'cockatiel';
 import { RateLimiterMemory, RateLimiterQueue, RateLimiterRedis } from 'rate-limiter-flexible';
 import type { ActionKind } from './actions';
@@ -26,6 +28,8 @@ export interface ResilienceOptions {
   /** Calls in flight at once, and calls allowed to wait for a slot. */
   concurrency: number;
   queueSize: number;
+  /** Calls one client may have in flight at once, within `concurrency`; as many again as `queueSize` may wait. */
+  concurrencyPerClient: number;
   /** Calls per second (token bucket), counted across replicas when `redis` is given. */
   ratePerSecond: number;
   redis?: RedisClientType;
@@ -61,13 +65,72 @@ export function isRetryable(kind: ActionKind, error: unknown): boolean {
   return isUnavailable(error);
 }
 
+/** Who upstream calls made outside any client request (the image status poller) count as. */
+export const INTERNAL_CLIENT = 'internal';
+
 /**
- * The policies every upstream call goes through, for the whole gateway:
- * retry (by kind of call) → circuit breaker → concurrency limit with a bounded queue → token bucket.
+ * At most `perClient` calls in flight for each client, the rest of its calls waiting in its own
+ * first-come-first-served queue (at most `queueSize`, then {@link BulkheadRejectedError}). In
+ * front of the gateway-wide limit, so that one client's burst waits behind its own calls and
+ * the shared slots stay open to everyone else.
+ */
+export class ClientSlots {
+  private readonly clients = new Map<string, { active: number; waiting: Array<{ start: () => void }> }>();
+
+  constructor(
+    private readonly perClient: number,
+    private readonly queueSize: number,
+  ) {}
+
+  /** Clients with calls in flight or waiting. */
+  get size(): number {
+    return this.clients.size;
+  }
+
+  async run<T>(client: string, work: () => Promise<T>, signal: AbortSignal): Promise<T> {
+    if (signal.aborted) throw new TaskCancelledError();
+    let state = this.clients.get(client);
+    if (!state) this.clients.set(client, (state = { active: 0, waiting: [] }));
+    if (state.active < this.perClient) {
+      state.active += 1;
+    } else {
+      if (state.waiting.length >= this.queueSize) throw new BulkheadRejectedError(this.perClient, this.queueSize);
+      const queue = state.waiting;
+      // A finished call hands its slot straight to the next waiting call (release below).
+      await new Promise<void>((resolve, reject) => {
+        const entry = {
+          start: () => {
+            signal.removeEventListener('abort', onAbort);
+            resolve();
+          },
+        };
+        const onAbort = () => {
+          queue.splice(queue.indexOf(entry), 1);
+          reject(new TaskCancelledError());
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        queue.push(entry);
+      });
+    }
+    try {
+      return await work();
+    } finally {
+      const next = state.waiting.shift();
+      if (next) next.start();
+      else if (--state.active === 0) this.clients.delete(client);
+    }
+  }
+}
+
+/**
+ * The policies every upstream call goes through, for the whole gateway: retry (by kind of call)
+ * → circuit breaker → per-client concurrency limit → gateway-wide concurrency limit with a
+ * bounded queue → token bucket.
  */
 export class UpstreamPolicies {
   readonly circuit: CircuitBreakerPolicy;
   private readonly retries: Record<ActionKind, RetryPolicy>;
+  private readonly clientSlots: ClientSlots;
   private readonly slots: BulkheadPolicy;
   private readonly tokens: RateLimiterQueue;
 
@@ -88,6 +151,7 @@ export class UpstreamPolicies {
       breaker: new ConsecutiveBreaker(options.failureThreshold),
     });
     this.circuit.onStateChange((state) => options.onCircuitChange?.(STATE_NAMES[state]));
+    this.clientSlots = new ClientSlots(options.concurrencyPerClient, options.queueSize);
     this.slots = bulkhead(options.concurrency, options.queueSize);
     const bucket = options.redis
       ? new RateLimiterRedis({
@@ -107,18 +171,24 @@ export class UpstreamPolicies {
   }
 
   /**
-   * Runs one upstream call under every policy. `attempt` is called once per attempt with a
-   * signal that aborts when `signal` (the client request's deadline) does.
+   * Runs one upstream call under every policy, counted against `client`'s own concurrency.
+   * `attempt` is called once per attempt with a signal that aborts when `signal` (the client
+   * request's deadline) does.
    */
-  run<T>(kind: ActionKind, attempt: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<T> {
+  run<T>(kind: ActionKind, attempt: (signal: AbortSignal) => Promise<T>, signal: AbortSignal, client: string = INTERNAL_CLIENT): Promise<T> {
     return this.retries[kind].execute(
       (outer) =>
         this.circuit.execute(
           (inner) =>
-            this.slots.execute(async (slot) => {
-              await this.tokens.removeTokens(1);
-              return attempt(slot.signal);
-            }, inner.signal),
+            this.clientSlots.run(
+              client,
+              () =>
+                this.slots.execute(async (slot) => {
+                  await this.tokens.removeTokens(1);
+                  return attempt(slot.signal);
+                }, inner.signal),
+              inner.signal,
+            ),
           outer.signal,
         ),
       signal,

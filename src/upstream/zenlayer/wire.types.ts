@@ -40,6 +40,32 @@ export interface ZoneInfo {
   supportCpuPassThrough?: boolean;
 }
 
+export interface SystemDiskInfo {
+  diskId?: string;
+  /** GB. */
+  diskSize?: number;
+  diskCategory?: string;
+}
+
+/**
+ * InstanceInfo, the fields the gateway reads. Zenlayer sends more (IP addresses, billing,
+ * network): deliberately not typed here, so that nothing passes them on. Every field may be
+ * omitted when empty.
+ */
+export interface InstanceInfo {
+  instanceId: string;
+  zoneId?: string;
+  instanceName?: string;
+  /** `RUNNING`, `STOPPED`, `STOPPING`, `BOOTING`, ... : Zenlayer lists no closed set. */
+  instanceStatus?: string;
+  /** The image the instance was made from. */
+  imageId?: string;
+  imageName?: string;
+  /** ISO 8601. */
+  createTime?: string;
+  systemDisk?: SystemDiskInfo;
+}
+
 export interface DescribeImageQuotaRequest {
   zoneIds?: string[];
 }
@@ -89,6 +115,20 @@ export interface DeleteImagesRequest {
   imageIds: string[];
 }
 export type DeleteImagesResponse = Record<string, never>;
+
+export interface DescribeInstancesRequest {
+  instanceIds?: string[];
+  zoneId?: string;
+  instanceStatus?: string;
+  instanceName?: string;
+  pageNum?: number;
+  pageSize?: number;
+}
+export interface DescribeInstancesResponse {
+  dataSet?: InstanceInfo[];
+  /** All matches on every page; when omitted, the length of `dataSet`. */
+  totalCount?: number;
+}
 
 export interface DescribeZonesRequest {
   zoneIds?: string[];

@@ -44,6 +44,8 @@ import { ZenlayerService } from './zenlayer.service';
             DescribeImageQuota: ttl.quotas * 1000,
             DescribeImages: ttl.images * 1000,
             DescribeImage: ttl.images * 1000,
+            // Read for the create-image screen, beside the images: as fresh as they are.
+            DescribeInstances: ttl.images * 1000,
           },
           redis: redis ?? undefined,
           onRead: (action, outcome) => metrics.cacheRead(action, outcome),
@@ -54,7 +56,7 @@ import { ZenlayerService } from './zenlayer.service';
     {
       provide: UpstreamPolicies,
       inject: [GATEWAY_CONFIG, REDIS_CLIENT, PinoLogger, Metrics],
-      useFactory: ({ zenlayer }: GatewayConfig, redis: RedisClientType | null, logger: PinoLogger, metrics: Metrics) => {
+      useFactory: ({ zenlayer, upstreamConcurrencyPerClient }: GatewayConfig, redis: RedisClientType | null, logger: PinoLogger, metrics: Metrics) => {
         logger.setContext('zenlayer');
         return new UpstreamPolicies({
           maxAttempts: zenlayer.maxAttempts,
@@ -63,6 +65,7 @@ import { ZenlayerService } from './zenlayer.service';
           halfOpenAfterMs: zenlayer.circuitHalfOpenAfterMs,
           concurrency: zenlayer.concurrency,
           queueSize: zenlayer.queueSize,
+          concurrencyPerClient: upstreamConcurrencyPerClient,
           ratePerSecond: zenlayer.ratePerSecond,
           redis: redis ?? undefined,
           onRetry: (kind) => metrics.retry(kind),

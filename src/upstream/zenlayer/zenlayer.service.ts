@@ -3,7 +3,7 @@ import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { GatewayError } from '../../common/gateway-error';
 import { currentRequest } from '../../common/request-context';
-import { secretScrubber } from '../../common/secrets';
+import { outsideTextCleaner } from '../../common/secrets';
 import { GATEWAY_CONFIG, GatewayConfig } from '../../config';
 import { Metrics } from '../../observability/metrics';
 import {
@@ -15,9 +15,9 @@ import {
   ZenlayerReadAction,
   ZenlayerWriteAction,
 } from './actions';
-import { fromPolicyError, fromZenlayerError } from './error-mapping';
+import { fromPolicyError, fromZenlayerError, safeUpstreamRequestId, sanitizedZenlayerError } from './error-mapping';
 import { ReadCache } from './read-cache';
-import { UpstreamPolicies } from './resilience';
+import { INTERNAL_CLIENT, UpstreamPolicies } from './resilience';
 import { ZenlayerClient, ZenlayerResult } from './zenlayer.client';
 import { ZenlayerError } from './zenlayer.error';
 
@@ -41,7 +41,8 @@ export interface ServiceCallOptions {
  */
 @Injectable()
 export class ZenlayerService {
-  private readonly scrub: (text: string) => string;
+  /** Upstream text on its way to a client or a log line: secrets scrubbed, markup out, bounded. */
+  private readonly clean: (text: string) => string;
   private readonly deadlineMs: number;
 
   constructor(
@@ -53,7 +54,7 @@ export class ZenlayerService {
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
     private readonly metrics: Metrics,
   ) {
-    this.scrub = secretScrubber(config.secrets);
+    this.clean = outsideTextCleaner(config.secrets);
     this.deadlineMs = config.requestDeadlineMs;
   }
 
@@ -92,6 +93,8 @@ export class ZenlayerService {
         ZENLAYER_ACTIONS[action].kind,
         (attemptSignal) => this.attempt(action, request, attemptSignal, ++attempt),
         signal,
+        // Each client's calls wait behind its own; the status poller counts as one internal client.
+        currentRequest()?.client ?? INTERNAL_CLIENT,
       );
       this.auditWrite(action, 'OK', result.requestId);
       return result;
@@ -107,7 +110,7 @@ export class ZenlayerService {
       }
       if (!(error instanceof ZenlayerError)) throw error;
       this.auditWrite(action, error.code, error.requestId);
-      const mapped = fromZenlayerError(error, this.scrub);
+      const mapped = fromZenlayerError(error, this.clean);
       if (!isRead(action) && mayHaveActed(error)) mapped.details.outcomeUnknown = true;
       throw mapped;
     }
@@ -146,10 +149,14 @@ export class ZenlayerService {
     const started = performance.now();
     try {
       const result = await this.client.call(action, request, { signal });
+      const requestId = safeUpstreamRequestId(result.requestId);
       this.metrics.upstreamCall(action, 'OK', (performance.now() - started) / 1000);
-      this.logger.info({ action, attempt, outcome: 'OK', durationMs: elapsed(started), upstreamRequestId: result.requestId }, 'upstream call');
-      return result;
-    } catch (error) {
+      this.logger.info({ action, attempt, outcome: 'OK', durationMs: elapsed(started), upstreamRequestId: requestId }, 'upstream call');
+      return requestId === result.requestId ? result : { ...result, requestId };
+    } catch (caught) {
+      // From here on (span, metric, log, retries, audit, the client's error) only the sanitized
+      // error is seen: what Zenlayer, or a proxy in its place, sent may hold anything.
+      const error = caught instanceof ZenlayerError ? sanitizedZenlayerError(caught, this.clean) : caught;
       if (error instanceof ZenlayerError) {
         this.metrics.upstreamCall(action, error.code, (performance.now() - started) / 1000);
         this.logger.warn(
@@ -161,7 +168,7 @@ export class ZenlayerService {
             httpStatus: error.httpStatus,
             durationMs: elapsed(started),
             upstreamRequestId: error.requestId,
-            upstreamMessage: this.scrub(error.message),
+            upstreamMessage: error.message,
           },
           'upstream call failed',
         );

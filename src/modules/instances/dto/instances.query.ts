@@ -1,0 +1,59 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsOptional, IsString } from 'class-validator';
+import { CommaSeparated } from '../../../common/rest';
+import { IMAGE_NAME_FILTER_MAX, IsIdList, IsImageNameFilter, IsPage, IsPageSize, IsResourceId, IsZoneId, MAX_PAGE, MAX_PAGE_SIZE } from '../../../common/validation/rules';
+import {
+  INSTANCE_NAME_FILTER_DESCRIPTION,
+  INSTANCE_PAGE_DESCRIPTION,
+  INSTANCE_STATUS_FILTER_DESCRIPTION,
+  InstanceFilter,
+  IsInstanceStatus,
+} from './instances.args';
+
+/** `GET /v1/instances` query: the GraphQL filter flattened, plus paging. */
+export class InstancesQuery {
+  @ApiPropertyOptional({ example: 'FRA-A' })
+  @IsOptional()
+  @IsZoneId()
+  zoneId?: string;
+
+  @ApiPropertyOptional({ description: INSTANCE_STATUS_FILTER_DESCRIPTION, example: 'STOPPED' })
+  @IsOptional()
+  @IsString({ message: 'must be a string' })
+  @IsInstanceStatus()
+  status?: string;
+
+  @ApiPropertyOptional({ description: INSTANCE_NAME_FILTER_DESCRIPTION, minLength: 1, maxLength: IMAGE_NAME_FILTER_MAX, example: 'web' })
+  @IsOptional()
+  @IsImageNameFilter()
+  name?: string;
+
+  @ApiPropertyOptional({ description: 'Comma-separated instance ids', type: String, example: 'ins-fra-stopped,ins-hkg-stopped' })
+  @IsOptional()
+  @CommaSeparated()
+  @IsIdList()
+  ids?: string[];
+
+  @ApiPropertyOptional({ description: INSTANCE_PAGE_DESCRIPTION, minimum: 1, maximum: MAX_PAGE, default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsPage()
+  page?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsPageSize()
+  pageSize?: number;
+
+  filter(): InstanceFilter {
+    return { ids: this.ids, zoneId: this.zoneId, status: this.status, name: this.name };
+  }
+}
+
+export class InstanceIdParam {
+  @ApiProperty({ example: 'ins-fra-stopped' })
+  @IsResourceId()
+  id: string;
+}

@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { MAX_PAGE_SIZE } from '../../common/validation/rules';
+import { DescribeInstancesRequest, ZenlayerService } from '../../upstream/zenlayer';
+import type { InstanceFilter } from './dto/instances.args';
+import { checkImageCreation, instanceNotFound } from './image-creation.preflight';
+import { toInstance } from './instance.mapper';
+import type { PreflightLookups } from './instances.loaders';
+import type { ImageCreationCheck } from './models/image-creation-check.model';
+import { Instance, InstancePage, InstanceWithCheckPage } from './models/instance.model';
+
+/** One zone's first page of instances, as `Zone.instances` asks for it. */
+export interface ZonePageKey {
+  zoneId: string;
+  pageSize: number;
+}
+
+/** Instances at Zenlayer and the image-creation check, for both the GraphQL and the REST face. */
+@Injectable()
+export class InstancesService {
+  constructor(private readonly zenlayer: ZenlayerService) {}
+
+  /** A page of instances; an unknown zoneId is a NOT_FOUND error. One DescribeInstances. */
+  async list(filter: InstanceFilter = {}, page = 1, pageSize = 20): Promise<InstancePage> {
+    const request: DescribeInstancesRequest = {
+      instanceIds: filter.ids,
+      zoneId: filter.zoneId,
+      instanceStatus: filter.status,
+      instanceName: filter.name,
+      pageNum: page,
+      pageSize,
+    };
+    const { response } = await this.zenlayer.call('DescribeInstances', request);
+    const items = (response.dataSet ?? []).map(toInstance);
+    return { items, totalCount: response.totalCount ?? items.length, page, pageSize };
+  }
+
+  /** The instances with these ids, in order; null where Zenlayer lists none. One upstream call. */
+  async findByIds(ids: readonly string[]): Promise<(Instance | null)[]> {
+    const { items } = await this.list({ ids: [...ids] }, 1, Math.min(Math.max(ids.length, 1), MAX_PAGE_SIZE));
+    const byId = new Map(items.map((instance) => [instance.id, instance]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  /**
+   * The first page of each zone's instances. Several zones cost one DescribeInstances of every
+   * instance, split by zone, unless the account has more than one page of them; then each zone
+   * is asked for on its own.
+   */
+  async firstPagesByZone(keys: readonly ZonePageKey[]): Promise<InstancePage[]> {
+    const zonePage = ({ zoneId, pageSize }: ZonePageKey) => this.list({ zoneId }, 1, pageSize);
+    if (keys.length === 1) return [await zonePage(keys[0])];
+    const all = await this.list({}, 1, MAX_PAGE_SIZE);
+    if (all.totalCount > all.items.length) return Promise.all(keys.map(zonePage));
+    const byZone = new Map<string, Instance[]>();
+    for (const instance of all.items) byZone.set(instance.zoneId, [...(byZone.get(instance.zoneId) ?? []), instance]);
+    return keys.map(({ zoneId, pageSize }) => {
+      const items = byZone.get(zoneId) ?? [];
+      return { items: items.slice(0, pageSize), totalCount: items.length, page: 1, pageSize };
+    });
+  }
+
+  /**
+   * Whether an image can be made of the instance now. An instance Zenlayer does not list is an
+   * answer (INSTANCE_NOT_FOUND), not an error; a failed upstream call is an error, never a
+   * partial `allowed: true`. The lookups batch the calls of one request.
+   */
+  async check(instanceId: string, lookups: PreflightLookups): Promise<ImageCreationCheck> {
+    return this.checkInstance(instanceId, await lookups.instance.load(instanceId), lookups);
+  }
+
+  /** {@link check} for an instance already read (from a listing). */
+  async checkInstance(instanceId: string, instance: Instance | null, lookups: Omit<PreflightLookups, 'instance'>): Promise<ImageCreationCheck> {
+    if (instance === null) return instanceNotFound(instanceId);
+    const [quota, imageInFlight] = await Promise.all([
+      instance.zoneId ? lookups.imageQuota.load(instance.zoneId) : null,
+      lookups.imageInFlight.load(instance.id),
+    ]);
+    return checkImageCreation({ instance, quota, imageInFlight });
+  }
+
+  /** A page of instances, each with its check: at most three upstream calls for the page. */
+  async listWithChecks(filter: InstanceFilter, page: number, pageSize: number, lookups: Omit<PreflightLookups, 'instance'>): Promise<InstanceWithCheckPage> {
+    const listed = await this.list(filter, page, pageSize);
+    const items = await Promise.all(
+      listed.items.map(async (instance) => ({ ...instance, imageCreation: await this.checkInstance(instance.id, instance, lookups) })),
+    );
+    return { ...listed, items };
+  }
+}
