@@ -27,7 +27,12 @@ export class ProblemFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): unknown {
     if (host.getType<GqlContextType>() === 'graphql') return exception;
     const http = host.switchToHttp();
-    sendGatewayError(http.getRequest<FastifyRequest>().url, http.getResponse<FastifyReply>(), this.toGatewayError(exception));
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    // The client left or was cut off (REQUEST_TIMEOUT_MS) mid-body: nobody is there to answer,
+    // and it is not the gateway's failure.
+    if (request.raw.aborted || reply.raw.destroyed) return undefined;
+    sendGatewayError(request.url, reply, this.toGatewayError(exception));
     return undefined;
   }
 

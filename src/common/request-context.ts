@@ -1,10 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 
 export interface RequestContext {
   requestId: string;
-  /** The authenticated client's name, once known. */
+  /** The authenticated client's namespaced id (`key:<name>`, `jwt:<issuer>#<sub>`), once known. */
   client?: string;
   /** The GraphQL operation or REST route being served, once known. */
   operation?: string;
@@ -53,6 +54,8 @@ export function requestContextHook(deadlineMs: number) {
     // One timer per request, cleared as soon as the response is done (AbortSignal.timeout would
     // keep every request's signal alive for the whole deadline).
     const deadline = new AbortController();
+    // Every upstream call of the request listens to it; an operation may make up to GRAPHQL_MAX_UPSTREAM_CALLS.
+    setMaxListeners(0, deadline.signal);
     const timer = setTimeout(() => deadline.abort(), deadlineMs);
     timer.unref();
     reply.raw.once('close', () => clearTimeout(timer));
