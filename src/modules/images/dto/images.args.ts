@@ -1,4 +1,5 @@
-import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
+import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
+import { PageArgs } from '../../../common/validation/paging';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
@@ -8,13 +9,9 @@ import {
   IsImageDescription,
   IsImageName,
   IsImageNameFilter,
-  IsPage,
-  IsPageSize,
   IsResourceId,
   IsZoneId,
-  MAX_PAGE,
-  MAX_PAGE_SIZE,
-} from '../../../common/validation/rules';
+  } from '../../../common/validation/rules';
 import {
   FILTERABLE_IMAGE_STATUSES,
   FILTERABLE_IMAGE_TYPES,
@@ -32,7 +29,6 @@ export const IsFilterableImageStatus = () =>
 
 /** Shared by the GraphQL filter and the REST query. */
 export const IMAGE_NAME_FILTER_DESCRIPTION = `Exact image name, as listed (e.g. CentOS-7.9): 1 to ${IMAGE_NAME_FILTER_MAX} characters, no control characters.`;
-export const PAGE_DESCRIPTION = `From 1 to ${MAX_PAGE}.`;
 
 @InputType({ description: 'Every given field must match (AND).' })
 export class ImageFilter {
@@ -75,22 +71,13 @@ export class ImageFilter {
 }
 
 @ArgsType()
-export class ImagesArgs {
+export class ImagesArgs extends PageArgs {
   @Field(() => ImageFilter, { nullable: true })
   @IsOptional()
   @ValidateNested()
   @Type(() => ImageFilter)
   filter?: ImageFilter;
 
-  @Field(() => Int, { nullable: true, defaultValue: 1, description: PAGE_DESCRIPTION })
-  @IsOptional()
-  @IsPage()
-  page?: number;
-
-  @Field(() => Int, { nullable: true, defaultValue: 20, description: `1 to ${MAX_PAGE_SIZE}.` })
-  @IsOptional()
-  @IsPageSize()
-  pageSize?: number;
 }
 
 @ArgsType()

@@ -1,19 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { PageQuery } from '../../../common/validation/paging';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { CommaSeparated } from '../../../common/rest';
-import { IMAGE_NAME_FILTER_MAX, IsIdList, IsImageNameFilter, IsPage, IsPageSize, IsResourceId, IsZoneId, MAX_PAGE, MAX_PAGE_SIZE } from '../../../common/validation/rules';
+import { IMAGE_NAME_FILTER_MAX, IsIdList, IsImageNameFilter, IsResourceId, IsZoneId } from '../../../common/validation/rules';
 import { FILTERABLE_IMAGE_STATUSES, FILTERABLE_IMAGE_TYPES, FilterableImageStatus, FilterableImageType } from '../models/image.model';
 import {
   IMAGE_NAME_FILTER_DESCRIPTION,
   ImageFilter,
   IsFilterableImageStatus,
   IsFilterableImageType,
-  PAGE_DESCRIPTION,
-} from './images.args';
+  } from './images.args';
 
 /** `GET /v1/images` query: the GraphQL filter flattened, plus paging. */
-export class ImagesQuery {
+export class ImagesQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Custom images of this zone, plus the public images', example: 'FRA-A' })
   @IsOptional()
   @IsZoneId()
@@ -53,17 +52,6 @@ export class ImagesQuery {
   @IsIdList()
   ids?: string[];
 
-  @ApiPropertyOptional({ description: PAGE_DESCRIPTION, minimum: 1, maximum: MAX_PAGE, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsPage()
-  page?: number;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsPageSize()
-  pageSize?: number;
 
   filter(): ImageFilter {
     return { ids: this.ids, name: this.name, zoneId: this.zoneId, category: this.category, type: this.type, osType: this.osType, status: this.status };

@@ -1,7 +1,8 @@
 import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
+import { PageArgs } from '../../../common/validation/paging';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { IsIdList, IsImageNameFilter, IsPage, IsPageSize, IsResourceId, IsZoneId, MAX_PAGE, MAX_PAGE_SIZE } from '../../../common/validation/rules';
+import { IsIdList, IsImageNameFilter, IsResourceId, IsZoneId } from '../../../common/validation/rules';
 
 /** Zenlayer's statuses are upper-case words (RUNNING, STOPPED, ...); it lists no closed set. */
 const INSTANCE_STATUS_PATTERN = /^[A-Z][A-Z0-9_]{0,31}$/;
@@ -12,7 +13,6 @@ export const IsInstanceStatus = () =>
 
 export const INSTANCE_STATUS_FILTER_DESCRIPTION = 'An instance status as Zenlayer names it, e.g. STOPPED, RUNNING, STOPPING, BOOTING.';
 export const INSTANCE_NAME_FILTER_DESCRIPTION = 'Instance name to search for, as Zenlayer matches it: 1 to 128 characters, no control characters.';
-export const INSTANCE_PAGE_DESCRIPTION = `From 1 to ${MAX_PAGE}.`;
 
 /** The most instances `Zone.instances` shows: a zone picker needs a glimpse, not the list. */
 export const ZONE_INSTANCES_MAX = 100;
@@ -42,22 +42,13 @@ export class InstanceFilter {
 }
 
 @ArgsType()
-export class InstancesArgs {
+export class InstancesArgs extends PageArgs {
   @Field(() => InstanceFilter, { nullable: true })
   @IsOptional()
   @ValidateNested()
   @Type(() => InstanceFilter)
   filter?: InstanceFilter;
 
-  @Field(() => Int, { nullable: true, defaultValue: 1, description: INSTANCE_PAGE_DESCRIPTION })
-  @IsOptional()
-  @IsPage()
-  page?: number;
-
-  @Field(() => Int, { nullable: true, defaultValue: 20, description: `1 to ${MAX_PAGE_SIZE}.` })
-  @IsOptional()
-  @IsPageSize()
-  pageSize?: number;
 }
 
 @ArgsType()

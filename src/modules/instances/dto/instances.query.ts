@@ -1,18 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { PageQuery } from '../../../common/validation/paging';
 import { IsOptional, IsString } from 'class-validator';
 import { CommaSeparated } from '../../../common/rest';
-import { IMAGE_NAME_FILTER_MAX, IsIdList, IsImageNameFilter, IsPage, IsPageSize, IsResourceId, IsZoneId, MAX_PAGE, MAX_PAGE_SIZE } from '../../../common/validation/rules';
+import { IMAGE_NAME_FILTER_MAX, IsIdList, IsImageNameFilter, IsResourceId, IsZoneId } from '../../../common/validation/rules';
 import {
   INSTANCE_NAME_FILTER_DESCRIPTION,
-  INSTANCE_PAGE_DESCRIPTION,
   INSTANCE_STATUS_FILTER_DESCRIPTION,
   InstanceFilter,
   IsInstanceStatus,
 } from './instances.args';
 
 /** `GET /v1/instances` query: the GraphQL filter flattened, plus paging. */
-export class InstancesQuery {
+export class InstancesQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'FRA-A' })
   @IsOptional()
   @IsZoneId()
@@ -35,17 +34,6 @@ export class InstancesQuery {
   @IsIdList()
   ids?: string[];
 
-  @ApiPropertyOptional({ description: INSTANCE_PAGE_DESCRIPTION, minimum: 1, maximum: MAX_PAGE, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsPage()
-  page?: number;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsPageSize()
-  pageSize?: number;
 
   filter(): InstanceFilter {
     return { ids: this.ids, zoneId: this.zoneId, status: this.status, name: this.name };
