@@ -1,8 +1,7 @@
 import axios, { AxiosInstance, AxiosResponse, isAxiosError } from 'axios';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { RequestOf, ResponseOf, ZENLAYER_ACTIONS, ZenlayerActionName } from './actions';
 import { HEADER, ZC2_ALGORITHM, ZC2_CONTENT_TYPE } from './constants';
+import { keepAliveAdapter, keepAliveAgents } from './keep-alive-adapter';
 import type { CredentialsProvider } from './credentials';
 import { authorizationHeader } from './signer';
 import { SYNTHETIC_CODES, ZenlayerError, ZenlayerFailureKind } from './zenlayer.error';
@@ -15,6 +14,8 @@ export interface ZenlayerClientOptions {
   credentials: CredentialsProvider;
   /** Unix time in seconds; injected so tests can pin the signature's timestamp. */
   clock?: () => number;
+  /** Connections kept to Zenlayer; default 64. */
+  maxSockets?: number;
 }
 
 /** A successful call: Zenlayer's request id and the unwrapped `response`. */
@@ -45,13 +46,14 @@ export class ZenlayerClient {
     // URL.host omits the scheme's default port and keeps any other: exactly the Host header sent.
     this.host = base.host;
     this.clock = options.clock ?? (() => Math.floor(Date.now() / 1000));
-    const agentOptions = { keepAlive: true, maxSockets: 64, maxFreeSockets: 16 };
+    const agents = keepAliveAgents({ maxSockets: options.maxSockets ?? 64, keepAliveMsecs: 60_000 });
     this.http = axios.create({
       baseURL: base.origin,
-      httpAgent: new HttpAgent(agentOptions),
-      httpsAgent: new HttpsAgent(agentOptions),
-      // The body is parsed here, not by axios, so that a malformed answer is a typed error.
+      adapter: keepAliveAdapter(base.origin, agents),
+      // The body is sent as the bytes signed, and parsed here, not by axios, so that a
+      // malformed answer is a typed error.
       responseType: 'text',
+      transformRequest: [(data: unknown) => data],
       transformResponse: [(data: unknown) => data],
       validateStatus: () => true,
       maxRedirects: 0,

@@ -30,6 +30,8 @@ import { ZenlayerService } from './zenlayer.service';
           baseUrl: zenlayer.baseUrl,
           timeoutMs: zenlayer.timeoutMs,
           credentials: file?.provider ?? staticCredentials(zenlayer.credentials),
+          // Every call that may be in flight has a connection to go on.
+          maxSockets: Math.max(16, zenlayer.concurrency),
         });
       },
     },
