@@ -11,6 +11,16 @@ export interface RequestContext {
   operation?: string;
   /** Aborts when the request's overall deadline passes: upstream work for it is abandoned then. */
   deadline: AbortSignal;
+  /** The upstream calls made for the request that succeeded, for its log line (failures and retries have their own). */
+  upstream?: UpstreamCallRecord[];
+}
+
+/** One successful upstream call, as the request's log line lists it. */
+export interface UpstreamCallRecord {
+  action: string;
+  attempt: number;
+  durationMs: number;
+  upstreamRequestId: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

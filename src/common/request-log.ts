@@ -11,12 +11,16 @@ export function requestLogFields(): Record<string, unknown> {
 
 /**
  * One line per request when it completes: its id, method and URL (credential-like query
- * parameters redacted), status, duration, and, once known, the client's identity id and the
- * GraphQL operation or REST route. 5xx answers are logged as errors.
+ * parameters redacted), status, duration, once known the client's identity id and the GraphQL
+ * operation or REST route, and the upstream calls that served it (action, attempt, duration,
+ * Zenlayer's request id). 5xx answers are logged as errors.
  */
 export function registerRequestLog(fastify: FastifyInstance): void {
+  // The line is built here from fields that hold no credential (the URL is redacted above), so
+  // it skips the logger's path redaction, which walked every line of every request.
+  let logger: typeof PinoLogger.root | undefined;
   fastify.addHook('onResponse', (request, reply, done) => {
-    const logger = PinoLogger.root;
+    logger ??= PinoLogger.root.child({}, { redact: [] });
     const failed = reply.statusCode >= 500;
     if (logger.isLevelEnabled(failed ? 'error' : 'info')) {
       const raw = request.raw as RequestWithContext;
@@ -27,6 +31,7 @@ export function registerRequestLog(fastify: FastifyInstance): void {
         res: reply.raw,
         responseTime: Math.round(reply.elapsedTime),
         ...(context?.client && { client: context.client, operation: context.operation }),
+        ...(context?.upstream && { upstream: context.upstream }),
       };
       if (failed) logger.error(line, 'request errored');
       else logger.info(line, 'request completed');

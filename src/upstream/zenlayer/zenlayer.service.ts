@@ -44,6 +44,7 @@ export class ZenlayerService {
   /** Upstream text on its way to a client or a log line: secrets scrubbed, markup out, bounded. */
   private readonly clean: (text: string) => string;
   private readonly deadlineMs: number;
+  private readonly tracing: boolean;
 
   constructor(
     private readonly client: ZenlayerClient,
@@ -56,6 +57,7 @@ export class ZenlayerService {
   ) {
     this.clean = outsideTextCleaner(config.secrets);
     this.deadlineMs = config.requestDeadlineMs;
+    this.tracing = config.otlpEndpoint !== undefined;
   }
 
   async call<A extends ZenlayerActionName>(
@@ -123,7 +125,8 @@ export class ZenlayerService {
     signal: AbortSignal,
     attempt: number,
   ): Promise<ZenlayerResult<ResponseOf<A>>> {
-    // A no-op unless tracing was started (OTEL_EXPORTER_OTLP_ENDPOINT).
+    // Spans only when tracing was started (OTEL_EXPORTER_OTLP_ENDPOINT): even a no-op span costs.
+    if (!this.tracing) return this.attemptOnce(action, request, signal, attempt);
     return tracer.startActiveSpan(`zenlayer ${action}`, { kind: SpanKind.CLIENT, attributes: { 'zenlayer.action': action, 'zenlayer.attempt': attempt } }, async (span) => {
       try {
         const result = await this.attemptOnce(action, request, signal, attempt);
@@ -151,7 +154,13 @@ export class ZenlayerService {
       const result = await this.client.call(action, request, { signal });
       const requestId = safeUpstreamRequestId(result.requestId);
       this.metrics.upstreamCall(action, 'OK', (performance.now() - started) / 1000);
-      this.logger.info({ action, attempt, outcome: 'OK', durationMs: elapsed(started), upstreamRequestId: requestId }, 'upstream call');
+      // A success is listed on the request's own line (one write instead of one per call); a
+      // retry that succeeds, or a call outside any request, gets its own line too.
+      const record = { action, attempt, durationMs: elapsed(started), upstreamRequestId: requestId };
+      const context = currentRequest();
+      if (context) (context.upstream ??= []).push(record);
+      const level = attempt > 1 || !context ? 'info' : 'debug';
+      if (this.logger.logger.isLevelEnabled(level)) this.logger[level]({ ...record, outcome: 'OK' }, 'upstream call');
       return requestId === result.requestId ? result : { ...result, requestId };
     } catch (caught) {
       // From here on (span, metric, log, retries, audit, the client's error) only the sanitized
