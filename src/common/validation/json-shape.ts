@@ -8,7 +8,7 @@ export const MAX_JSON_DEPTH = 32;
 /**
  * What is wrong with a value parsed from a client's JSON, if anything: nested deeper than
  * `maxDepth`, or an object with a `__proto__` key (JSON.parse makes it an own property, which
- * merging code may turn into a prototype). Walks without recursion, so any depth is safe.
+ * merging code may turn into a prototype) or a `constructor` key. Walks without recursion, so any depth is safe.
  */
 export function jsonShapeProblem(value: unknown, maxDepth = MAX_JSON_DEPTH): string | undefined {
   const pending: Array<[unknown, number]> = [[value, 1]];
@@ -21,7 +21,8 @@ export function jsonShapeProblem(value: unknown, maxDepth = MAX_JSON_DEPTH): str
       continue;
     }
     for (const key of Object.keys(item)) {
-      if (key === '__proto__') return 'has a "__proto__" key';
+      // `constructor` would also be taken by class-transformer and class-validator for the class.
+      if (key === '__proto__' || key === 'constructor') return `has a "${key}" key`;
       pending.push([(item as Record<string, unknown>)[key], depth + 1]);
     }
   }

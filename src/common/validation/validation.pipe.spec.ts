@@ -50,4 +50,13 @@ describe('input validation', () => {
     expect(fields).toMatchObject({ page: expect.stringMatching(/at least 1/), pageSize: expect.stringMatching(/1 to 1000/), 'filter.zoneId': expect.stringMatching(/zone id/) });
     await expect(validate(ImagesArgs, { page: 1, pageSize: 1000, filter: { zoneId: 'FRA-A' } })).resolves.toBeDefined();
   });
+
+  it('refuses a body that is not an object, or that carries a constructor or __proto__ key, before building the class', async () => {
+    expect(await fieldsOf(CreateImageArgs, [{ input: { instanceId: 'ins-1', name: 'a' } }])).toEqual({ body: 'must be an object' });
+    expect(await fieldsOf(CreateImageArgs, 'text')).toEqual({ body: 'must be an object' });
+    for (const key of ['constructor', '__proto__']) {
+      const body = JSON.parse(`{"input":{"instanceId":"ins-1","name":"a","${key}":{"x":1}}}`);
+      expect((await fieldsOf(CreateImageArgs, body)).body).toMatch(new RegExp(key));
+    }
+  });
 });
