@@ -11,7 +11,7 @@ import type { AuthenticatedRequest } from './auth/scopes.guard';
 import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
-import type { GraphqlContext } from './common/graphql-context';
+import type { GraphqlContext, Loaders } from './common/graphql-context';
 import { GatewayLogger } from './common/gateway-logger';
 import { formatGraphqlError } from './common/graphql-errors';
 import { limitRules, limitsPlugin } from './common/graphql-limits';
@@ -36,6 +36,45 @@ import { QuotasModule } from './modules/quotas/quotas.module';
 import { ZonesLoaders } from './modules/zones/zones.loaders';
 import { ZonesModule } from './modules/zones/zones.module';
 import { ZenlayerModule } from './upstream/zenlayer';
+
+/**
+ * The loaders of one GraphQL operation, each made when a resolver first asks for it: most
+ * operations use one or two of them, and they are made for every operation.
+ */
+class OperationLoaders implements Loaders {
+  #image?: Loaders['image'];
+  #imageQuota?: Loaders['imageQuota'];
+  #zone?: Loaders['zone'];
+  #instance?: Loaders['instance'];
+  #imageInFlight?: Loaders['imageInFlight'];
+  #zoneInstances?: Loaders['zoneInstances'];
+
+  constructor(
+    private readonly images: ImagesLoaders,
+    private readonly quotas: QuotasLoaders,
+    private readonly zones: ZonesLoaders,
+    private readonly instances: InstancesLoaders,
+  ) {}
+
+  get image() {
+    return (this.#image ??= this.images.create());
+  }
+  get imageQuota() {
+    return (this.#imageQuota ??= this.quotas.create());
+  }
+  get zone() {
+    return (this.#zone ??= this.zones.create());
+  }
+  get instance() {
+    return (this.#instance ??= this.instances.instance());
+  }
+  get imageInFlight() {
+    return (this.#imageInFlight ??= this.instances.imageInFlight());
+  }
+  get zoneInstances() {
+    return (this.#zoneInstances ??= this.instances.zoneInstances());
+  }
+}
 
 const featureModules = [ImagesModule, QuotasModule, ZonesModule, InstancesModule];
 
@@ -113,14 +152,7 @@ export class AppModule {
               return {
                 req,
                 identity: req?.identity ?? ('extra' in from ? from.extra?.identity : undefined) ?? NOBODY,
-                loaders: {
-                  image: images.create(),
-                  imageQuota: quotas.create(),
-                  zone: zones.create(),
-                  instance: instances.instance(),
-                  imageInFlight: instances.imageInFlight(),
-                  zoneInstances: instances.zoneInstances(),
-                },
+                loaders: new OperationLoaders(images, quotas, zones, instances),
               };
             },
           }),

@@ -85,7 +85,12 @@ export class ZenlayerClient {
 
     let answer: AxiosResponse<string>;
     try {
-      answer = await this.http.post<string>(endpoint.path, body, {
+      // request() rather than post(): post() merges its arguments into a config first, and axios
+      // merges configs key by key on every call.
+      answer = await this.http.request<string>({
+        method: 'post',
+        url: endpoint.path,
+        data: body,
         signal: controller.signal,
         headers: {
           [HEADER.contentType]: ZC2_CONTENT_TYPE,
