@@ -10,7 +10,7 @@ import { AuthenticationHook } from './auth/authentication.hook';
 import { Authenticator } from './auth/authenticator';
 import { GatewayLogger } from './common/gateway-logger';
 import { requestLimitsHook } from './common/graphql-limits';
-import { clientErrorHandler, frameworkErrorHandler } from './common/framework-errors';
+import { clientErrorHandler, frameworkErrorHandler } from './common/errors';
 import { securityHeaders } from './common/security-headers';
 import { trustedDocumentsHook } from './common/trusted-documents';
 import { requestContextHook, requestIdOf, RequestWithContext } from './common/request-context';
@@ -23,7 +23,7 @@ import { graphqlWsServerOf, routeWebSocketUpgrades } from './graphql/websocket-u
 import { registerHttpMetrics } from './observability/http-metrics';
 import { Metrics } from './observability/metrics';
 import { playgroundHook } from './playground/playground';
-import { ZenlayerSimulator } from './simulator';
+import type { ZenlayerSimulator } from './simulator';
 
 /** A running gateway, and the embedded simulator when it runs in simulator mode. */
 export interface RunningGateway {
@@ -53,6 +53,8 @@ const JSON_BODY_LIMIT = 256 * 1024;
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
   let simulator: ZenlayerSimulator | undefined;
   if (config.zenlayer.mode === 'simulator') {
+    // Loaded only in simulator mode: a production gateway never loads the test double.
+    const { ZenlayerSimulator } = await import('./simulator');
     simulator = new ZenlayerSimulator({ ...config.simulator.credentials, imageReadyDelayMs: config.simulator.imageReadyDelayMs });
     const baseUrl = await simulator.listen(0, '127.0.0.1');
     config = { ...config, zenlayer: { ...config.zenlayer, baseUrl, credentials: config.simulator.credentials } };

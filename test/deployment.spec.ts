@@ -62,7 +62,7 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
     it('mounts the Zenlayer credentials from a Secret and points ZENLAYER_CREDENTIALS_FILE inside the mount', () => {
       const file = container.env.find((e: { name: string }) => e.name === 'ZENLAYER_CREDENTIALS_FILE').value as string;
       const mount = container.volumeMounts.find((m: { mountPath: string }) => file.startsWith(`${m.mountPath}/`));
-      expect(mount).toBeDefined();
+      expect(mount).toMatchObject({ name: expect.any(String), readOnly: true });
       const volume = pod.volumes.find((v: { name: string }) => v.name === mount.name);
       expect(volume.secret.secretName).toBe(byKind('Secret').metadata.name);
       expect(volume.secret.items.map((i: { path: string }) => i.path)).toContain(file.slice(mount.mountPath.length + 1));

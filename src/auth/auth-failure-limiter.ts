@@ -2,7 +2,7 @@ import type { RedisClientType } from '@keyv/redis';
 import { Inject, Injectable } from '@nestjs/common';
 import { isIPv6 } from 'node:net';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { GatewayError } from '../common/gateway-error';
+import { GatewayError } from '../common/errors';
 import { REDIS_CLIENT } from '../common/redis';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { sendGatewayError } from '../common/error-responses';
-import { GatewayError } from '../common/gateway-error';
+import { GatewayError, sendGatewayError } from '../common/errors';
 import { currentRequest, pathOf } from '../common/request-context';
 import { AuthFailureLimiter } from './auth-failure-limiter';
 import { Authenticator } from './authenticator';
@@ -35,7 +34,7 @@ export class AuthenticationHook {
       // Refused before its body was read: close the connection once answered, rather than let
       // Node read (and throw away) whatever body a client trickles in.
       if (hasUnreadBody(request)) reply.header('connection', 'close');
-      return sendGatewayError(request.url, reply, error);
+      return sendGatewayError(request, reply, error);
     }
   };
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createRemoteJWKSet, errors as joseErrors, JWTPayload, jwtVerify, JWTVerifyGetKey } from 'jose';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { GatewayError } from '../common/gateway-error';
+import { GatewayError } from '../common/errors';
 import { ApiKeyClient, GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { ANONYMOUS_ID, apiKeyIdentityId, Identity, jwtIdentityId } from './identity';
 import { ALL_SCOPES } from './scopes';

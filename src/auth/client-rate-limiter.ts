@@ -1,7 +1,7 @@
 import type { RedisClientType } from '@keyv/redis';
 import { Inject, Injectable } from '@nestjs/common';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { GatewayError } from '../common/gateway-error';
+import { GatewayError } from '../common/errors';
 import { REDIS_CLIENT } from '../common/redis';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { Metrics } from '../observability/metrics';

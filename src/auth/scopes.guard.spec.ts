@@ -1,6 +1,6 @@
 import { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { GatewayError } from '../common/gateway-error';
+import { GatewayError } from '../common/errors';
 import type { Identity } from './identity';
 import { Public, Scopes, SCOPE } from './scopes';
 import { ScopesGuard } from './scopes.guard';

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
 import type { FastifyRequest } from 'fastify';
-import { GatewayError } from '../common/gateway-error';
+import { GatewayError } from '../common/errors';
 import type { Identity } from './identity';
 import { PUBLIC_KEY, Scope, SCOPES_KEY } from './scopes';
 

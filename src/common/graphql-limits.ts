@@ -5,14 +5,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentNode, getOperationAST, getVariableValues, GraphQLError, GraphQLSchema, Kind, ValidationContext, ValidationRule } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import type { GatewayConfig } from '../config';
+import { GatewayError, sendGatewayError, toGraphQLError } from './errors';
 import { countUpstreamCalls } from './graphql-cost';
 import { currentRequest } from './request-context';
 import { jsonShapeProblem } from './validation/json-shape';
 
 type Limits = GatewayConfig['graphql'];
 
-const limitError = (message: string) =>
-  new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } });
+const limitError = (message: string) => toGraphQLError(new GatewayError('GRAPHQL_VALIDATION_FAILED', message), { http: true });
 
 /** At most `max` fields at the top of any one operation (fragments spread there count too). */
 export function maxRootFieldsRule(max: number): ValidationRule {
@@ -132,9 +132,7 @@ export function limitsPlugin(limits: Limits): ApolloServerPlugin {
           }
           // Over HTTP a subscription would run once as a query, with no events to resolve.
           if (operation?.operation === 'subscription') {
-            throw new GraphQLError('Subscriptions are served over WebSocket: use the graphql-ws protocol on /graphql', {
-              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
-            });
+            throw toGraphQLError(new GatewayError('BAD_REQUEST', 'Subscriptions are served over WebSocket: use the graphql-ws protocol on /graphql'), { http: true });
           }
           const [refusal] = checkOperation(schema, document, operationName, variables, limits);
           if (refusal) throw refusal;
@@ -188,24 +186,23 @@ const measurements = new MeasurementCache();
  * Fastify `preHandler` hook: the body is parsed by then.
  */
 export function requestLimitsHook(limits: Pick<Limits, 'maxBatch' | 'maxDocumentBytes'>) {
-  const refuse = (reply: FastifyReply, message: string) =>
-    reply.code(400).type('application/json; charset=utf-8').send(JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] }));
+  const refuse = (request: FastifyRequest, reply: FastifyReply, message: string) => sendGatewayError(request, reply, new GatewayError('BAD_REQUEST', message));
 
   return async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     if (request.routeOptions.url !== '/graphql') return;
     const operations: unknown[] = Array.isArray(request.body) ? request.body : [request.method === 'GET' ? request.query : request.body];
     if (operations.length > limits.maxBatch) {
-      return refuse(reply, `The request batches ${operations.length} operations; the most allowed is ${limits.maxBatch} (GRAPHQL_MAX_BATCH)`);
+      return refuse(request, reply, `The request batches ${operations.length} operations; the most allowed is ${limits.maxBatch} (GRAPHQL_MAX_BATCH)`);
     }
     for (const operation of operations) {
       const query = (operation as { query?: unknown } | undefined)?.query;
       const size = typeof query === 'string' ? Buffer.byteLength(query, 'utf8') : 0;
       if (size > limits.maxDocumentBytes) {
-        return refuse(reply, `The document is ${size} bytes; the most allowed is ${limits.maxDocumentBytes} (GRAPHQL_MAX_DOCUMENT_BYTES)`);
+        return refuse(request, reply, `The document is ${size} bytes; the most allowed is ${limits.maxDocumentBytes} (GRAPHQL_MAX_DOCUMENT_BYTES)`);
       }
       for (const part of ['variables', 'extensions'] as const) {
         const problem = jsonShapeProblem(jsonOf((operation as Record<string, unknown> | undefined)?.[part]));
-        if (problem) return refuse(reply, `\`${part}\` ${problem}`);
+        if (problem) return refuse(request, reply, `\`${part}\` ${problem}`);
       }
     }
   };

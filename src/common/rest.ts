@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiResponse, ApiSecurity } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
+import { ERROR_CODE_LIST, ErrorCode } from './errors';
 
 /** RFC 9457 problem details, as every REST error is sent (`application/problem+json`). */
 export class ProblemDetails {
@@ -12,10 +13,8 @@ export class ProblemDetails {
   status: number;
   @ApiProperty({ example: "The zone's custom image quota is used up: delete an image in that zone or ask Zenlayer support to raise the limit" })
   detail: string;
-  @ApiProperty({
-    enum: ['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'QUOTA_EXCEEDED', 'FAILED_PRECONDITION', 'IDEMPOTENCY_KEY_REUSED', 'RATE_LIMITED', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_ERROR', 'STORE_UNAVAILABLE', 'BAD_REQUEST', 'INTERNAL_SERVER_ERROR'],
-  })
-  code: string;
+  @ApiProperty({ enum: ERROR_CODE_LIST, description: 'The same codes as GraphQL `extensions.code`' })
+  code: ErrorCode;
   @ApiPropertyOptional({ description: 'The Zenlayer call the error came from', example: { action: 'CreateImage', code: 'LIMIT_EXCEEDED_IMAGE_QUOTA', requestId: 'T0C3...' } })
   upstream?: { action: string; code: string; requestId?: string };
   @ApiPropertyOptional({ description: 'For BAD_USER_INPUT: each bad field with its reasons', example: [{ field: 'name', reasons: ['must be 1 to 24 characters'] }] })
@@ -38,7 +37,7 @@ export const RestRoute = (...extra: Array<[number, string]>) =>
   applyDecorators(
     ApiSecurity('api-key'),
     ApiBearerAuth('bearer'),
-    problem(400, 'BAD_USER_INPUT: the request is malformed; `errors` lists each bad field'),
+    problem(400, 'BAD_USER_INPUT: a bad parameter or body field, `errors` lists each; BAD_REQUEST: a malformed request (a body that is not JSON)'),
     problem(401, 'UNAUTHENTICATED: missing or wrong API key or token'),
     problem(403, 'FORBIDDEN: the client lacks the scope this route needs'),
     problem(429, 'RATE_LIMITED: too many requests; see the Retry-After header'),

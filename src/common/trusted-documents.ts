@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { sendGatewayError } from './error-responses';
-import { GatewayError } from './gateway-error';
+import { GatewayError, sendGatewayError } from './errors';
 
 /** Registered operations by id and by the SHA-256 of their text (see config/trusted-documents-file.ts). */
 export type TrustedDocuments = ReadonlyMap<string, string>;
@@ -58,7 +57,7 @@ export function trustedDocumentsHook(documents: TrustedDocuments) {
         if (typeof operation === 'object' && operation !== null) resolveInPlace(documents, operation as Record<string, unknown>);
       }
     } catch (error) {
-      if (error instanceof GatewayError) return sendGatewayError(request.url, reply, error);
+      if (error instanceof GatewayError) return sendGatewayError(request, reply, error);
       throw error;
     }
   };

@@ -1,5 +1,10 @@
 import { readFileSync } from 'node:fs';
-import type { ZenlayerCredentials } from '../upstream/zenlayer';
+
+/** A Zenlayer AccessKey: what the gateway signs every upstream call with. */
+export interface ZenlayerCredentials {
+  readonly accessKeyId: string;
+  readonly accessKeyPassword: string;
+}
 
 /**
  * Reads `{"accessKeyId","accessKeyPassword"}` from a file, e.g. a mounted Kubernetes secret.

@@ -1,4 +1,4 @@
-import type { ZenlayerCredentials } from '../upstream/zenlayer';
+import type { ZenlayerCredentials } from './credentials-file';
 
 /** A client allowed by an API key. The key is kept only as its SHA-256. */
 export interface ApiKeyClient {

@@ -1,8 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { createHash } from 'node:crypto';
-import type { ZenlayerCredentials } from '../upstream/zenlayer';
-import { readCredentialsFile } from './credentials-file';
+import { readCredentialsFile, ZenlayerCredentials } from './credentials-file';
 import { readTrustedDocuments, TrustedDocumentMap } from './trusted-documents-file';
 import { EnvironmentVariables } from './environment';
 import type { ApiKeyClient, GatewayConfig } from './gateway-config';

@@ -21,8 +21,7 @@ import { Authenticator, credentialHeaders } from '../auth/authenticator';
 import type { ClientRateLimiter } from '../auth/client-rate-limiter';
 import type { Identity } from '../auth/identity';
 import { ALL_SCOPES } from '../auth/scopes';
-import { ErrorCode, GatewayError } from '../common/gateway-error';
-import { formatGraphqlError } from '../common/graphql-errors';
+import { ErrorCode, formatGraphqlError, GatewayError, toGraphQLError } from '../common/errors';
 import { checkOperation, limitRules } from '../common/graphql-limits';
 import { trustedDocumentFor } from '../common/trusted-documents';
 import { jsonShapeProblem } from '../common/validation/json-shape';
@@ -110,8 +109,7 @@ const clientKey = (identity: Identity, request: IncomingMessage): string => (ide
 /** A WebSocket close reason is at most 123 bytes. */
 const closeReason = (text: string): string => (Buffer.byteLength(text) <= 123 ? text : `${Buffer.from(text).subarray(0, 120).toString().replace(/\uFFFD+$/, '')}...`);
 
-const gatewayError = (code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) =>
-  new GraphQLError(message, { extensions: { code, ...extensions } });
+const gatewayError = (code: ErrorCode, message: string) => toGraphQLError(new GatewayError(code, message));
 
 /**
  * graphql-ws server options that hold every operation received over WebSocket to the rules of
@@ -129,8 +127,7 @@ export function graphqlWsOptions({ limits, authenticator, authFailures, rateLimi
   const clients = new Map<string, ClientUsage>();
   const connections = new WeakMap<WsContext, Connection>();
   const scrub = (message: string) => (hideSuggestions ? withoutSuggestions(message) : message);
-  const withCode = (error: GraphQLError, code: ErrorCode) =>
-    new GraphQLError(scrub(error.message), { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { code } });
+  const withCode = (error: GraphQLError, code: ErrorCode) => toGraphQLError(new GatewayError(code, scrub(error.message)), { source: error });
 
   const refuse = (socket: WebSocket, code: number, reason: string): false => {
     socket.close(code, closeReason(reason));
@@ -223,7 +220,7 @@ export function graphqlWsOptions({ limits, authenticator, authFailures, rateLimi
         await rateLimiter.consume(connection.key);
       } catch (error) {
         if (!(error instanceof GatewayError)) throw error;
-        return [gatewayError(error.code, error.message, error.details.retryAfterSeconds === undefined ? {} : { retryAfter: error.details.retryAfterSeconds })];
+        return [toGraphQLError(error)];
       }
       // From here on nothing awaits: the subscription cap is checked and taken in one step.
       if (!connections.has(ctx)) return [gatewayError('BAD_REQUEST', 'The connection has closed')];
@@ -232,7 +229,7 @@ export function graphqlWsOptions({ limits, authenticator, authFailures, rateLimi
         checked = check(payload);
       } catch (error) {
         if (!(error instanceof GatewayError)) throw error;
-        return [gatewayError(error.code, error.message)];
+        return [toGraphQLError(error)];
       }
       if (!('args' in checked)) return checked;
       // Queries and mutations end on their own (and count against the rate limit); subscriptions stay.

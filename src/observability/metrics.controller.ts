@@ -2,7 +2,7 @@ import { Controller, Get, Header, Headers, Inject } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { Public } from '../auth/scopes';
-import { GatewayError } from '../common/gateway-error';
+import { GatewayError } from '../common/errors';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { Metrics } from './metrics';
 

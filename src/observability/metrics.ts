@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { CircuitStateName } from '../upstream/zenlayer';
 
 /** Zenlayer codes kept as label values; any other becomes OTHER, so labels stay bounded. */
 const KNOWN_OUTCOMES = new Set([
@@ -35,6 +34,8 @@ const outcomeLabel = (code: string) => {
 
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const MAX_OPERATION_NAMES = 200;
+/** The circuit breaker's states as the upstream policies name them (kept here: observability depends on nothing above it). */
+export type CircuitStateName = 'closed' | 'open' | 'half-open' | 'isolated';
 const CIRCUIT_STATES: CircuitStateName[] = ['closed', 'half-open', 'open', 'isolated'];
 
 /**

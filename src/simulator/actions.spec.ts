@@ -2,7 +2,6 @@ import { ZenlayerSimulator } from './simulator';
 import { callSimulator, RawResponse } from './testing';
 
 const READY_MS = 50;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('Zenlayer simulator actions', () => {
   const sim = new ZenlayerSimulator({ imageReadyDelayMs: READY_MS });
@@ -23,7 +22,14 @@ describe('Zenlayer simulator actions', () => {
     url = await sim.listen();
   });
   afterAll(() => sim.close());
-  beforeEach(() => sim.reset());
+  beforeEach(() => {
+    sim.reset();
+    // The image-ready delay runs on the simulator's timers: each test moves the clock itself.
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+  });
+  afterEach(() => jest.useRealTimers());
+  /** Lets the image-ready delay of every image created so far pass. */
+  const readyDelayPasses = () => jest.advanceTimersByTime(READY_MS);
 
   describe('DescribeImageQuota', () => {
     it('lists every zone with the seeded counts when zoneIds is absent', async () => {
@@ -306,7 +312,7 @@ describe('Zenlayer simulator actions', () => {
         category: 'Debian',
         osType: 'Linux',
       });
-      await sleep(READY_MS * 3);
+      readyDelayPasses();
       expect((await image(imageId)).imageStatus).toBe('AVAILABLE');
     });
 
@@ -382,7 +388,7 @@ describe('Zenlayer simulator actions', () => {
     it('refuses a second image of a disk still being imaged, until the first is AVAILABLE', async () => {
       expectOk(await call('CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'first' }));
       expectError(await call('CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'second' }), 400, 'UNSUPPORTED_OPERATION_DISK_MAKING_IMAGE');
-      await sleep(READY_MS * 3);
+      readyDelayPasses();
       expectOk(await call('CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'second' }));
     });
 
@@ -414,9 +420,9 @@ describe('Zenlayer simulator actions', () => {
       sim.setInstanceStatus('ins-fra-running', 'STOPPED');
       expectOk(await call('CreateImage', { instanceId: 'ins-fra-stopped', imageName: 'three' }));
       expectOk(await call('CreateImage', { instanceId: 'ins-fra-running', imageName: 'four' }));
-      await sleep(READY_MS * 3);
+      readyDelayPasses();
       expectOk(await call('CreateImage', { instanceId: 'ins-fra-stopped', imageName: 'five' }));
-      await sleep(READY_MS * 3);
+      readyDelayPasses();
       expectError(await call('CreateImage', { instanceId: 'ins-fra-stopped', imageName: 'six' }), 400, 'LIMIT_EXCEEDED_IMAGE_QUOTA');
     });
 
@@ -447,7 +453,7 @@ describe('Zenlayer simulator actions', () => {
       expect(expectError(await call('ModifyImagesAttributes', params), 400, 'INVALID_IMAGE_STATUS')).toContain(imageId);
       expect(await image('img-fra-web-01')).toMatchObject({ imageName: 'fra-web-01', imageDescription: 'Nginx web tier golden image' });
       expect(await image(imageId)).toMatchObject({ imageName: 'x', imageStatus: 'CREATING' });
-      await sleep(READY_MS * 3);
+      readyDelayPasses();
       expectOk(await call('ModifyImagesAttributes', params));
       expect((await image(imageId)).imageName).toBe('y');
     });
@@ -505,7 +511,7 @@ describe('Zenlayer simulator actions', () => {
       const { imageId } = expectOk(await call('CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'x' }));
       expectError(await call('DeleteImages', { imageIds: [imageId, 'img-fra-web-01'] }), 400, 'INVALID_IMAGE_STATUS');
       expect((await image('img-fra-web-01')).imageStatus).toBe('AVAILABLE');
-      await sleep(READY_MS * 3);
+      readyDelayPasses();
       expectOk(await call('DeleteImages', { imageIds: [imageId, 'img-fra-web-01'] }));
     });
 
@@ -540,7 +546,7 @@ describe('Zenlayer simulator actions', () => {
     it('a forced status is not overwritten by the pending transition', async () => {
       const { imageId } = expectOk(await call('CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'x' }));
       sim.setImageStatus(imageId, 'UNAVAILABLE');
-      await sleep(READY_MS * 3);
+      readyDelayPasses();
       expect((await image(imageId)).imageStatus).toBe('UNAVAILABLE');
     });
 

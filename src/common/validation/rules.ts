@@ -28,6 +28,10 @@ export const IMAGE_NAME_FILTER_MAX = 128;
  */
 const IMAGE_NAME_FILTER_PATTERN = new RegExp(`^[^\\p{Cc}]{1,${IMAGE_NAME_FILTER_MAX}}$`, 'u');
 
+/** An idempotency key, as the GraphQL argument and the REST `Idempotency-Key` header take it. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+export const IDEMPOTENCY_KEY_RULE = 'must be 1 to 255 printable ASCII characters';
+
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const ZONE_ID_PATTERN = /^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$/;
 
@@ -59,6 +63,12 @@ export const IsPageSize = () =>
     Min(1, { message: `must be from 1 to ${MAX_PAGE_SIZE}` }),
     Max(MAX_PAGE_SIZE, { message: `must be from 1 to ${MAX_PAGE_SIZE}` }),
   );
+
+/** An idempotency key in a DTO (the GraphQL argument); {@link isIdempotencyKey} checks a header by the same rule. */
+export const IsIdempotencyKey = () => applyDecorators(IsString(), Matches(IDEMPOTENCY_KEY_PATTERN, { message: IDEMPOTENCY_KEY_RULE }));
+
+/** Whether a value keeps the idempotency key rule, for a value no DTO carries (the REST header). */
+export const isIdempotencyKey = (value: unknown): value is string => typeof value === 'string' && IDEMPOTENCY_KEY_PATTERN.test(value);
 
 export const IsImageDescription = () =>
   applyDecorators(

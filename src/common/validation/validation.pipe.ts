@@ -1,7 +1,7 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate, ValidatorOptions } from 'class-validator';
-import { FieldProblem, GatewayError } from '../gateway-error';
+import { FieldProblem, GatewayError } from '../errors';
 import { jsonShapeProblem } from './json-shape';
 
 /** Flattens class-validator's tree into one entry per bad field, named by its path (`input.name`). */

@@ -1,11 +1,13 @@
 import { Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { EventEmitter } from 'node:events';
 import { GatewayError } from '../../common/gateway-error';
+import { requestContextHook } from '../../common/request-context';
 import type { GatewayConfig } from '../../config';
 import type { CreateImageInput } from './dto/images.args';
 import { IdempotencyRecord, IdempotencyStore, MemoryIdempotencyStore } from './idempotency.store';
-import { IdempotentCreateService } from './idempotent-create.service';
-import type { CreatedImage, ImagesService } from './images.service';
-import { ImageStatus, ImageType, type Image } from './models/image.model';
+import { IdempotentCreateService, ImageMaker } from './idempotent-create.service';
+import { ImageStatus, ImageType, type CreatedImage, type Image } from './models/image.model';
 
 const SETTLE_SECONDS = 60;
 const config = { idempotencyTtlSeconds: 86400, idempotencySettleSeconds: SETTLE_SECONDS, requestDeadlineMs: 30000 } as GatewayConfig;
@@ -33,7 +35,7 @@ const unknownOutcome = () =>
   });
 
 /** A stand-in for Zenlayer as ImagesService shows it: a list of custom images named `web`, and scripted CreateImage outcomes. */
-class FakeImages {
+class FakeImages implements ImageMaker {
   named: Image[] = [];
   readonly createOutcomes: Array<() => CreatedImage> = [];
   creates = 0;
@@ -54,15 +56,26 @@ class FakeImages {
   }
 }
 
+/** Runs `work` as the gateway runs a client request: in its context, with its deadline. */
+const inRequest = <T>(deadlineMs: number, work: () => Promise<T>): Promise<T> =>
+  new Promise<T>((resolve, reject) => {
+    const reply = { header: () => reply, raw: new EventEmitter() };
+    requestContextHook(deadlineMs)({ raw: { headers: {} } } as unknown as FastifyRequest, reply as unknown as FastifyReply, () => {
+      work()
+        .then(resolve, reject)
+        .finally(() => reply.raw.emit('close'));
+    });
+  });
+
 describe(IdempotentCreateService.name, () => {
   let images: FakeImages;
   let store: MemoryIdempotencyStore;
   let service: IdempotentCreateService;
   let now: number;
 
-  const make = (withStore: IdempotencyStore = store) => new IdempotentCreateService(images as unknown as ImagesService, withStore, config);
+  const make = (withStore: IdempotencyStore = store) => new IdempotentCreateService(withStore, config);
   const attempt = (s = service): Promise<{ created?: CreatedImage; error?: GatewayError }> =>
-    s.create('key:ops', 'k-1', input).then(
+    s.create('key:ops', 'k-1', input, images).then(
       (created) => ({ created }),
       (error: GatewayError) => ({ error }),
     );
@@ -77,6 +90,48 @@ describe(IdempotentCreateService.name, () => {
   afterEach(() => {
     store.close();
     jest.restoreAllMocks();
+    jest.useRealTimers();
+  });
+
+  /** Holds every CreateImage until `release` is called. */
+  const holdCreates = () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const create = images.create.bind(images);
+    images.create = async () => {
+      await gate;
+      return create();
+    };
+    return release;
+  };
+
+  it('makes a concurrent repeat wait for the attempt under way, and answers it the same', async () => {
+    jest.useFakeTimers({ doNotFake: ['Date'] });
+    const release = holdCreates();
+    const first = attempt();
+    const second = attempt();
+    await jest.advanceTimersByTimeAsync(500); // the second polls the key's lock meanwhile
+    release();
+    await jest.advanceTimersByTimeAsync(100);
+    const [a, b] = await Promise.all([first, second]);
+    expect(a.created).toEqual({ imageId: 'img-new-1', requestId: 'req-create-1' });
+    expect(b).toEqual(a);
+    expect(images.creates).toBe(1);
+  });
+
+  it('stops waiting for the attempt under way at its own request deadline, creating nothing', async () => {
+    jest.useFakeTimers({ doNotFake: ['Date'] });
+    const release = holdCreates();
+    const first = attempt();
+    const second = inRequest(300, () => attempt());
+    await jest.advanceTimersByTimeAsync(400);
+    await expect(second).resolves.toMatchObject({
+      error: { code: 'UPSTREAM_UNAVAILABLE', message: expect.stringMatching(/still being carried out/), details: { retryAfterSeconds: 1 } },
+    });
+    release();
+    await jest.advanceTimersByTimeAsync(0);
+    expect((await first).created).toEqual({ imageId: 'img-new-1', requestId: 'req-create-1' });
+    expect(images.creates).toBe(1);
   });
 
   it('answers a repeat from the record without calling Zenlayer again', async () => {
@@ -191,13 +246,13 @@ describe(IdempotentCreateService.name, () => {
 
   it('refuses the key with another input', async () => {
     await attempt();
-    await expect(service.create('key:ops', 'k-1', { ...input, name: 'other' })).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    await expect(service.create('key:ops', 'k-1', { ...input, name: 'other' }, images)).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
     expect(images.creates).toBe(1);
   });
 
   it('keeps keys of different clients apart', async () => {
-    await service.create('key:ops', 'k-1', input);
-    await service.create('jwt:https://id.example.com#ops', 'k-1', input);
+    await service.create('key:ops', 'k-1', input, images);
+    await service.create('jwt:https://id.example.com#ops', 'k-1', input, images);
     expect(images.creates).toBe(2);
   });
 

@@ -7,7 +7,7 @@ import { GATEWAY_CONFIG, GatewayConfig } from '../../config';
 import { normalizeZenlayerCode } from '../../upstream/zenlayer';
 import type { CreateImageInput } from './dto/images.args';
 import { IdempotencyRecord, IdempotencyStore } from './idempotency.store';
-import { CreatedImage, ImagesService } from './images.service';
+import type { CreatedImage, Image } from './models/image.model';
 
 export const IDEMPOTENCY_STORE = Symbol('IDEMPOTENCY_STORE');
 
@@ -38,6 +38,17 @@ function isFinalRefusal(error: GatewayError): boolean {
 }
 
 /**
+ * What an idempotent create needs of Zenlayer, handed in by the images service that owns it (so
+ * that the dependency points one way: the service uses this class, never the reverse).
+ */
+export interface ImageMaker {
+  /** One CreateImage, as it is: no retry, no idempotency. */
+  create(input: CreateImageInput): Promise<CreatedImage>;
+  /** Every custom image named exactly `name`, read from Zenlayer now (past the cache). */
+  customImagesNamed(name: string): Promise<{ requestId: string; images: Image[] }>;
+}
+
+/**
  * createImage with an idempotency key: one image per key and input, however often and however
  * concurrently the client repeats, and whatever Zenlayer does meanwhile.
  *
@@ -58,7 +69,6 @@ export class IdempotentCreateService {
   private readonly deadlineMs: number;
 
   constructor(
-    private readonly images: ImagesService,
     @Inject(IDEMPOTENCY_STORE) private readonly store: IdempotencyStore,
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
   ) {
@@ -69,7 +79,8 @@ export class IdempotentCreateService {
     this.lockMs = config.requestDeadlineMs + 1000;
   }
 
-  async create(client: string, idempotencyKey: string, input: CreateImageInput): Promise<CreatedImage> {
+  /** Creates the image of `input` once per `client` and `idempotencyKey`, through `images`. */
+  async create(client: string, idempotencyKey: string, input: CreateImageInput, images: ImageMaker): Promise<CreatedImage> {
     const key = `${client}:${sha256(idempotencyKey)}`;
     const fingerprint = sha256(stableJson({ instanceId: input.instanceId, name: input.name, description: input.description ?? null }));
     const deadline = currentRequest()?.deadline;
@@ -81,7 +92,7 @@ export class IdempotentCreateService {
       if (token) {
         try {
           const record = await this.store.get(key);
-          return this.settled(record, fingerprint) ?? (await this.proceed(key, fingerprint, input, record));
+          return this.settled(record, fingerprint) ?? (await this.proceed(images, key, fingerprint, input, record));
         } finally {
           await this.store.unlock(key, token);
         }
@@ -111,14 +122,20 @@ export class IdempotentCreateService {
   }
 
   /** With the key's lock held and no settled outcome: recover an earlier attempt's image, wait, or create. */
-  private async proceed(key: string, fingerprint: string, input: CreateImageInput, record: IdempotencyRecord | undefined): Promise<CreatedImage> {
+  private async proceed(
+    images: ImageMaker,
+    key: string,
+    fingerprint: string,
+    input: CreateImageInput,
+    record: IdempotencyRecord | undefined,
+  ): Promise<CreatedImage> {
     if (!record) {
-      const { images } = await this.images.customImagesNamed(input.name);
-      return this.attempt(key, fingerprint, input, { fingerprint, state: 'pending', preexisting: images.map((image) => image.id) });
+      const named = await images.customImagesNamed(input.name);
+      return this.attempt(images, key, fingerprint, input, { fingerprint, state: 'pending', preexisting: named.images.map((image) => image.id) });
     }
     // A `pending` record seen by a lock holder is an attempt whose holder died: its outcome is unknown too.
     if (record.settleUntil !== undefined) {
-      const found = await this.findEarlierAttempt(input.name, record.preexisting ?? []);
+      const found = await this.findEarlierAttempt(images, input.name, record.preexisting ?? []);
       if (found) {
         await this.save(key, { ...record, state: 'done', result: found });
         return found;
@@ -126,17 +143,17 @@ export class IdempotentCreateService {
       const remainingMs = record.settleUntil - Date.now();
       if (remainingMs > 0) throw settling(remainingMs);
     }
-    return this.attempt(key, fingerprint, input, record);
+    return this.attempt(images, key, fingerprint, input, record);
   }
 
   /** One CreateImage, with the record saying what may have happened at every step. */
-  private async attempt(key: string, fingerprint: string, input: CreateImageInput, previous: IdempotencyRecord): Promise<CreatedImage> {
+  private async attempt(images: ImageMaker, key: string, fingerprint: string, input: CreateImageInput, previous: IdempotencyRecord): Promise<CreatedImage> {
     const base: IdempotencyRecord = { fingerprint, state: 'pending', preexisting: previous.preexisting };
     // Should this holder vanish mid-call, the call may land until its deadline and the settle window after it.
     await this.store.set(key, { ...base, settleUntil: Date.now() + this.deadlineMs + this.settleMs }, this.ttlMs);
     let created: CreatedImage;
     try {
-      created = await this.images.create(input);
+      created = await images.create(input);
     } catch (error) {
       throw await this.afterFailure(key, base, previous, error);
     }
@@ -176,12 +193,12 @@ export class IdempotentCreateService {
   }
 
   /** The image an earlier attempt of this key made, if Zenlayer shows one: exact name, custom, not there before the key. */
-  private async findEarlierAttempt(name: string, preexisting: readonly string[]): Promise<CreatedImage | undefined> {
-    const { requestId, images } = await this.images.customImagesNamed(name);
-    const candidates = images.filter((image) => !preexisting.includes(image.id));
+  private async findEarlierAttempt(images: ImageMaker, name: string, preexisting: readonly string[]): Promise<CreatedImage | undefined> {
+    const named = await images.customImagesNamed(name);
+    const candidates = named.images.filter((image) => !preexisting.includes(image.id));
     // Several new images of this name can only come from elsewhere too; one still being made is most likely ours.
     const match = candidates.find((image) => image.status === 'CREATING') ?? candidates[0];
-    return match ? { imageId: match.id, requestId } : undefined;
+    return match ? { imageId: match.id, requestId: named.requestId } : undefined;
   }
 
   private save(key: string, record: IdempotencyRecord): Promise<void> {

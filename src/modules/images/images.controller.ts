@@ -1,25 +1,19 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Scopes, SCOPE } from '../../auth/scopes';
 import type { AuthenticatedRequest } from '../../auth/scopes.guard';
 import { GatewayError } from '../../common/gateway-error';
 import { RestRoute } from '../../common/rest';
 import { CreateImageInput, UpdateImagesInput } from './dto/images.args';
-import { ImageIdParam, ImagesQuery } from './dto/images.query';
-import { IdempotentCreateService } from './idempotent-create.service';
+import { IdempotencyKeyHeader, ImageIdParam, ImagesQuery } from './dto/images.query';
 import { ImagesService } from './images.service';
 import { CreateImagePayload, Image, ImagePage, UpdateImagesPayload } from './models/image.model';
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** The REST face of images: the same services, validation, idempotency and errors as GraphQL. */
 @ApiTags('images')
 @Controller('v1/images')
 export class ImagesController {
-  constructor(
-    private readonly images: ImagesService,
-    private readonly idempotent: IdempotentCreateService,
-  ) {}
+  constructor(private readonly images: ImagesService) {}
 
   @Get()
   @Scopes(SCOPE.read)
@@ -51,16 +45,12 @@ export class ImagesController {
     [404, 'NOT_FOUND: no such instance'],
     [409, 'QUOTA_EXCEEDED, FAILED_PRECONDITION (instance running, disk busy, zone unsupported) or IDEMPOTENCY_KEY_REUSED'],
   )
-  async create(
+  create(
     @Body() input: CreateImageInput,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @IdempotencyKeyHeader() idempotencyKey: string | undefined,
     @Req() req: AuthenticatedRequest,
   ): Promise<CreateImagePayload> {
-    if (idempotencyKey === undefined) return this.images.create(input);
-    if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw GatewayError.badInput([{ field: 'Idempotency-Key', reasons: ['must be 1 to 255 printable ASCII characters'] }]);
-    }
-    return this.idempotent.create(req.identity?.id ?? 'anonymous', idempotencyKey, input);
+    return this.images.create(input, { client: req.identity?.id ?? 'anonymous', idempotencyKey });
   }
 
   @Patch()
@@ -68,10 +58,8 @@ export class ImagesController {
   @ApiOperation({ summary: 'Rename images and/or change their description' })
   @ApiOkResponse({ type: UpdateImagesPayload })
   @RestRoute([404, 'NOT_FOUND: an unknown image id'], [409, 'FAILED_PRECONDITION: an image still CREATING'])
-  async update(@Body() input: UpdateImagesInput): Promise<UpdateImagesPayload> {
-    const { requestId } = await this.images.update(input);
-    const images = await this.images.findByIds(input.ids);
-    return { requestId, images: images.filter((image): image is Image => image !== null) };
+  update(@Body() input: UpdateImagesInput): Promise<UpdateImagesPayload> {
+    return this.images.update(input);
   }
 
   @Delete(':id')

@@ -30,6 +30,6 @@ import { ImagesService } from './images.service';
       useFactory: (redis: RedisClientType | null) => (redis ? new RedisImageOrigins(redis) : new MemoryImageOrigins()),
     },
   ],
-  exports: [ImagesService, ImagesLoaders, IdempotentCreateService, ImageStatusWatcher],
+  exports: [ImagesService, ImagesLoaders, ImageStatusWatcher],
 })
 export class ImagesModule {}

@@ -3,7 +3,6 @@ import { Scopes, SCOPE } from '../../auth/scopes';
 import { batchedCost, upstreamCost } from '../../common/graphql-cost';
 import type { GraphqlContext } from '../../common/graphql-context';
 import { CreateImageArgs, DeleteImagesArgs, ImageArgs, ImagesArgs, UpdateImagesArgs } from './dto/images.args';
-import { IdempotentCreateService } from './idempotent-create.service';
 import { ImageStatusEvent, ImageStatusWatcher } from './image-status.watcher';
 import { ImagesService } from './images.service';
 import { CreateImagePayload, DeleteImagesPayload, Image, ImagePage, UpdateImagesPayload } from './models/image.model';
@@ -12,7 +11,6 @@ import { CreateImagePayload, DeleteImagesPayload, Image, ImagePage, UpdateImages
 export class ImagesResolver {
   constructor(
     private readonly service: ImagesService,
-    private readonly idempotent: IdempotentCreateService,
     private readonly watcher: ImageStatusWatcher,
   ) {}
 
@@ -47,9 +45,7 @@ export class ImagesResolver {
     complexity: upstreamCost(undefined, { calls: (args) => (args.idempotencyKey ? 2 : 1) }),
   })
   async createImage(@Args() { input, idempotencyKey }: CreateImageArgs, @Context() ctx: GraphqlContext): Promise<CreateImagePayload> {
-    const created = idempotencyKey
-      ? await this.idempotent.create(ctx.identity.id, idempotencyKey, input)
-      : await this.service.create(input);
+    const created = await this.service.create(input, { client: ctx.identity.id, idempotencyKey: idempotencyKey ?? undefined });
     ctx.loaders.image.clear(created.imageId);
     return created;
   }
@@ -57,13 +53,15 @@ export class ImagesResolver {
   @Scopes(SCOPE.write)
   @Mutation(() => UpdateImagesPayload, {
     description: 'Renames images and/or changes their description.',
-    complexity: upstreamCost((args) => args.input?.ids?.length ?? 1, { loaders: ['image'] }),
+    // The write, then one DescribeImages of the images as they now are.
+    complexity: upstreamCost((args) => args.input?.ids?.length ?? 1, { calls: () => 2 }),
   })
   async updateImages(@Args() { input }: UpdateImagesArgs, @Context() ctx: GraphqlContext): Promise<UpdateImagesPayload> {
-    const { requestId } = await this.service.update(input);
-    input.ids.forEach((id) => ctx.loaders.image.clear(id));
-    const images = await ctx.loaders.image.loadMany(input.ids);
-    return { requestId, images: images.filter((i): i is Image => i !== null && !(i instanceof Error)) };
+    const updated = await this.service.update(input);
+    // What this operation loaded of them before the write is stale; what was read after is not.
+    for (const id of input.ids) ctx.loaders.image.clear(id);
+    for (const image of updated.images) ctx.loaders.image.prime(image.id, image);
+    return updated;
   }
 
   @Scopes(SCOPE.write)

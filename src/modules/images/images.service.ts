@@ -1,25 +1,35 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { GatewayError } from '../../common/gateway-error';
-import { DescribeImagesRequest, ZenlayerService } from '../../upstream/zenlayer';
 import { MAX_PAGE_SIZE } from '../../common/validation/rules';
+import { DescribeImagesRequest, ZenlayerService } from '../../upstream/zenlayer';
 import { CreateImageInput, ImageFilter, UpdateImagesInput } from './dto/images.args';
+import { IdempotentCreateService, ImageMaker } from './idempotent-create.service';
 import { IMAGE_ORIGINS, ImageOrigins } from './image-origins.store';
 import { toImage } from './image.mapper';
-import { Image, ImagePage } from './models/image.model';
+import { CreatedImage, Image, ImagePage, UpdateImagesPayload } from './models/image.model';
 
-export interface CreatedImage {
-  imageId: string;
-  requestId: string;
+/** Who asks for an image, and the idempotency key they gave, if any. */
+export interface CreateImageOptions {
+  /** The authenticated client's namespaced id: idempotency keys are kept per client. */
+  client: string;
+  /** With a key, repeats with the same key and input return the first result. */
+  idempotencyKey?: string;
 }
 
 /** Images at Zenlayer, for both the GraphQL and the REST face. */
 @Injectable()
 export class ImagesService {
   private readonly logger = new Logger(ImagesService.name);
+  /** What an idempotent create calls back for. */
+  private readonly maker: ImageMaker = {
+    create: (input) => this.createOnce(input),
+    customImagesNamed: (name) => this.customImagesNamed(name),
+  };
 
   constructor(
     private readonly zenlayer: ZenlayerService,
     @Inject(IMAGE_ORIGINS) private readonly origins: ImageOrigins,
+    private readonly idempotent: IdempotentCreateService,
   ) {}
 
   async list(filter: ImageFilter = {}, page = 1, pageSize = 20): Promise<ImagePage> {
@@ -50,7 +60,18 @@ export class ImagesService {
     return ids.map((id) => byId.get(id) ?? null);
   }
 
-  async create(input: CreateImageInput): Promise<CreatedImage> {
+  /**
+   * Makes a custom image of a powered-off instance's system disk: one CreateImage, or with an
+   * idempotency key one image per key and input however often the client repeats (see
+   * {@link IdempotentCreateService}).
+   */
+  create(input: CreateImageInput, { client, idempotencyKey }: CreateImageOptions): Promise<CreatedImage> {
+    if (idempotencyKey === undefined) return this.createOnce(input);
+    return this.idempotent.create(client, idempotencyKey, input, this.maker);
+  }
+
+  /** One CreateImage, and a note of the instance it was made from. */
+  private async createOnce(input: CreateImageInput): Promise<CreatedImage> {
     const { requestId, response } = await this.zenlayer.call('CreateImage', {
       instanceId: input.instanceId,
       imageName: input.name,
@@ -111,7 +132,11 @@ export class ImagesService {
     }
   }
 
-  async update(input: UpdateImagesInput): Promise<{ requestId: string }> {
+  /**
+   * Renames images and/or changes their description, then reads them back as they now are (the
+   * write emptied the cached reads); an image gone meanwhile is left out.
+   */
+  async update(input: UpdateImagesInput): Promise<UpdateImagesPayload> {
     if (input.name === undefined && input.description === undefined) {
       throw GatewayError.badInput([{ field: 'input', reasons: ['must set name or description (or both)'] }]);
     }
@@ -120,7 +145,8 @@ export class ImagesService {
       imageName: input.name,
       imageDescription: input.description,
     });
-    return { requestId };
+    const images = await this.findByIds(input.ids);
+    return { requestId, images: images.filter((image): image is Image => image !== null) };
   }
 
   async delete(ids: string[]): Promise<{ requestId: string; deletedIds: string[] }> {

@@ -2,26 +2,9 @@ import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
 import { MAX_PAGE_SIZE } from '../../common/validation/rules';
 import { ImagesService } from '../images/images.service';
-import { ImageQuotaLoader, QuotasLoaders } from '../quotas/quotas.loaders';
-import { InstancesService, ZonePageKey } from './instances.service';
-import type { Instance, InstancePage } from './models/instance.model';
-
-/** Instances by id (null for an unknown id): every lookup of one operation in one DescribeInstances. */
-export type InstanceLoader = DataLoader<string, Instance | null>;
-/**
- * By instance id, an image this gateway made from it that is still CREATING (null when none):
- * one DescribeImages per operation at most.
- */
-export type ImageInFlightLoader = DataLoader<string, string | null>;
-/** The first page of a zone's instances: every zone of one operation in one DescribeInstances. */
-export type ZoneInstancesLoader = DataLoader<ZonePageKey, InstancePage, string>;
-
-/** What the image-creation check reads through, batched per request. */
-export interface PreflightLookups {
-  instance: InstanceLoader;
-  imageQuota: ImageQuotaLoader;
-  imageInFlight: ImageInFlightLoader;
-}
+import { QuotasLoaders } from '../quotas/quotas.loaders';
+import { InstancesService } from './instances.service';
+import type { ImageInFlightLoader, InstanceLoader, PreflightLookups, ZoneInstancesLoader } from './instances.lookups';
 
 /** Builds the per-request loaders of the instances feature (GraphQL context, REST routes). */
 @Injectable()
@@ -49,3 +32,5 @@ export class InstancesLoaders {
     return { instance: this.instance(), imageQuota: this.quotas.create(), imageInFlight: this.imageInFlight() };
   }
 }
+
+export type { ImageInFlightLoader, InstanceLoader, PreflightLookups, ZoneInstancesLoader } from './instances.lookups';

@@ -4,16 +4,11 @@ import { DescribeInstancesRequest, ZenlayerService } from '../../upstream/zenlay
 import type { InstanceFilter } from './dto/instances.args';
 import { checkImageCreation, instanceNotFound } from './image-creation.preflight';
 import { toInstance } from './instance.mapper';
-import type { PreflightLookups } from './instances.loaders';
+import type { PreflightLookups, ZonePageKey } from './instances.lookups';
 import type { ImageCreationCheck } from './models/image-creation-check.model';
 import { Instance, InstancePage, InstanceWithCheckPage } from './models/instance.model';
 
 /** One zone's first page of instances, as `Zone.instances` asks for it. */
-export interface ZonePageKey {
-  zoneId: string;
-  pageSize: number;
-}
-
 /** Instances at Zenlayer and the image-creation check, for both the GraphQL and the REST face. */
 @Injectable()
 export class InstancesService {

@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Scopes, SCOPE } from '../../auth/scopes';
 import { RestRoute } from '../../common/rest';
-import { ZoneIdsQuery } from '../zones/zones.controller';
+import { ZoneIdsQuery } from '../../common/validation/zone-ids';
 import { ImageQuota } from './image-quota.model';
 import { QuotasService } from './quotas.service';
 

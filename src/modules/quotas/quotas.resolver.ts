@@ -1,20 +1,12 @@
 import { Args, ArgsType, Context, Field, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { IsOptional } from 'class-validator';
 import { Scopes, SCOPE } from '../../auth/scopes';
 import { batchedCost, upstreamCost, zoneListSize } from '../../common/graphql-cost';
 import type { GraphqlContext } from '../../common/graphql-context';
-import { IsZoneId, IsZoneIdList } from '../../common/validation/rules';
+import { IsZoneId } from '../../common/validation/rules';
+import { ZoneIdsArgs } from '../../common/validation/zone-ids';
 import { Zone } from '../zones/zone.model';
 import { ImageQuota } from './image-quota.model';
 import { QuotasService } from './quotas.service';
-
-@ArgsType()
-export class ImageQuotasArgs {
-  @Field(() => [String], { nullable: true, description: 'All zones when omitted.' })
-  @IsOptional()
-  @IsZoneIdList()
-  zoneIds?: string[];
-}
 
 @ArgsType()
 export class ImageQuotaArgs {
@@ -32,7 +24,7 @@ export class QuotasResolver {
     description: 'Custom image quotas per zone; all zones when zoneIds is omitted.',
     complexity: upstreamCost(zoneListSize),
   })
-  imageQuotas(@Args() { zoneIds }: ImageQuotasArgs): Promise<ImageQuota[]> {
+  imageQuotas(@Args() { zoneIds }: ZoneIdsArgs): Promise<ImageQuota[]> {
     return this.service.list(zoneIds ?? undefined);
   }
 

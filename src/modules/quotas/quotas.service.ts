@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { GatewayError } from '../../common/gateway-error';
+import { GatewayError } from '../../common/errors';
 import { ImageQuotaInfo, ZenlayerService } from '../../upstream/zenlayer';
 import { ZonesService } from '../zones/zones.service';
 import { ImageQuota } from './image-quota.model';

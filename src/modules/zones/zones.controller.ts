@@ -1,19 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsOptional } from 'class-validator';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Scopes, SCOPE } from '../../auth/scopes';
-import { CommaSeparated, RestRoute } from '../../common/rest';
-import { IsZoneIdList } from '../../common/validation/rules';
+import { RestRoute } from '../../common/rest';
+import { ZoneIdsQuery } from '../../common/validation/zone-ids';
 import { Zone } from './zone.model';
 import { ZonesService } from './zones.service';
-
-export class ZoneIdsQuery {
-  @ApiPropertyOptional({ description: 'Comma-separated zone ids; all zones when omitted', example: 'FRA-A,HKG-A', type: String })
-  @IsOptional()
-  @CommaSeparated()
-  @IsZoneIdList()
-  zoneIds?: string[];
-}
 
 @ApiTags('zones')
 @Controller('v1/zones')

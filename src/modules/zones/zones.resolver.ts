@@ -1,20 +1,11 @@
-import { Args, ArgsType, Context, Field, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { IsOptional } from 'class-validator';
+import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Scopes, SCOPE } from '../../auth/scopes';
 import { batchedCost, upstreamCost, zoneListSize } from '../../common/graphql-cost';
 import type { GraphqlContext } from '../../common/graphql-context';
-import { IsZoneIdList } from '../../common/validation/rules';
+import { ZoneIdsArgs } from '../../common/validation/zone-ids';
 import { ImageQuota } from '../quotas/image-quota.model';
 import { Zone } from './zone.model';
 import { ZonesService } from './zones.service';
-
-@ArgsType()
-export class ZonesArgs {
-  @Field(() => [String], { nullable: true, description: 'All zones when omitted.' })
-  @IsOptional()
-  @IsZoneIdList()
-  zoneIds?: string[];
-}
 
 @Resolver(() => Zone)
 export class ZonesResolver {
@@ -22,7 +13,7 @@ export class ZonesResolver {
 
   @Scopes(SCOPE.read)
   @Query(() => [Zone], { complexity: upstreamCost(zoneListSize) })
-  zones(@Args() { zoneIds }: ZonesArgs): Promise<Zone[]> {
+  zones(@Args() { zoneIds }: ZoneIdsArgs): Promise<Zone[]> {
     return this.service.list(zoneIds ?? undefined);
   }
 

@@ -1,4 +1,4 @@
-import { ErrorCode, GatewayError } from '../../common/gateway-error';
+import { ErrorCode, GatewayError } from '../../common/errors';
 // instanceof rather than cockatiel's is*Error helpers: in cockatiel 3 some of those test the wrong property.
 import { BrokenCircuitError, BulkheadRejectedError, IsolatedCircuitError, TaskCancelledError } from 'cockatiel';
 import { RateLimiterQueueError } from 'rate-limiter-flexible';

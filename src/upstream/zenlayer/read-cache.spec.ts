@@ -19,16 +19,21 @@ describe(ReadCache.name, () => {
     return { cache, outcomes };
   };
   afterAll(() => Promise.all(caches.map((c) => c.close())));
-  afterEach(() => jest.restoreAllMocks());
+  afterEach(() => {
+    jest.restoreAllMocks();
+    jest.useRealTimers();
+  });
 
   it('serves a repeat from the cache until its TTL ends', async () => {
+    jest.useFakeTimers();
     const { cache, outcomes } = make(80);
     let calls = 0;
     const fetch = jest.fn(async () => ({ n: ++calls }));
     expect(await cache.read('DescribeZones', {}, fetch)).toEqual({ n: 1 });
+    jest.advanceTimersByTime(80);
     expect(await cache.read('DescribeZones', {}, fetch)).toEqual({ n: 1 });
     expect(outcomes).toEqual(['miss', 'hit']);
-    await new Promise((r) => setTimeout(r, 120));
+    jest.advanceTimersByTime(1);
     expect(await cache.read('DescribeZones', {}, fetch)).toEqual({ n: 2 });
   });
 
@@ -96,10 +101,11 @@ describe(ReadCache.name, () => {
   });
 
   it('keeps each action for its own TTL', async () => {
+    jest.useFakeTimers();
     const { cache } = make(0, { ttlMs: { ...ttl(60_000), DescribeZones: 50 } });
     await cache.read('DescribeZones', {}, async () => 'zones 1');
     await cache.read('DescribeImages', {}, async () => 'images 1');
-    await new Promise((r) => setTimeout(r, 90));
+    jest.advanceTimersByTime(51);
     await expect(cache.read('DescribeZones', {}, async () => 'zones 2')).resolves.toBe('zones 2');
     await expect(cache.read('DescribeImages', {}, async () => 'images 2')).resolves.toBe('images 1');
   });

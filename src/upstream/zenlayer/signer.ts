@@ -1,11 +1,12 @@
 import { createHash, createHmac } from 'node:crypto';
+import type { ZenlayerCredentials } from '../../config/credentials-file';
 import { ZC2_ALGORITHM, ZC2_CONTENT_TYPE, ZC2_SIGNED_HEADERS } from './constants';
 
-/** An AccessKey pair: the id travels in every request, the password only keys the HMAC. */
-export interface ZenlayerCredentials {
-  readonly accessKeyId: string;
-  readonly accessKeyPassword: string;
-}
+/**
+ * An AccessKey pair: the id travels in every request, the password only keys the HMAC. Defined
+ * with the configuration that reads it; the signer only uses it.
+ */
+export type { ZenlayerCredentials };
 
 /** What one signature covers: the Host header as sent, the unix-seconds timestamp and the exact body bytes. */
 export interface SigningInput {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { GatewayError } from '../../common/gateway-error';
+import { GatewayError } from '../../common/errors';
 import { currentRequest } from '../../common/request-context';
 import { outsideTextCleaner } from '../../common/secrets';
 import { GATEWAY_CONFIG, GatewayConfig } from '../../config';

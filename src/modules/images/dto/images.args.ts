@@ -2,16 +2,17 @@ import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
 import { PageArgs } from '../../../common/validation/paging';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import {
   IMAGE_NAME_FILTER_MAX,
+  IsIdempotencyKey,
   IsIdList,
   IsImageDescription,
   IsImageName,
   IsImageNameFilter,
   IsResourceId,
   IsZoneId,
-  } from '../../../common/validation/rules';
+} from '../../../common/validation/rules';
 import {
   FILTERABLE_IMAGE_STATUSES,
   FILTERABLE_IMAGE_TYPES,
@@ -77,7 +78,6 @@ export class ImagesArgs extends PageArgs {
   @ValidateNested()
   @Type(() => ImageFilter)
   filter?: ImageFilter;
-
 }
 
 @ArgsType()
@@ -115,8 +115,7 @@ export class CreateImageArgs {
 
   @Field({ nullable: true, description: 'Repeats with the same key and input return the first result.' })
   @IsOptional()
-  @IsString()
-  @Matches(/^[\x21-\x7e]{1,255}$/, { message: 'must be 1 to 255 printable ASCII characters' })
+  @IsIdempotencyKey()
   idempotencyKey?: string;
 }
 

@@ -1,5 +1,6 @@
 import { ArgumentMetadata } from '@nestjs/common';
 import { GatewayError } from '../../../common/gateway-error';
+import { IDEMPOTENCY_KEY_RULE, isIdempotencyKey } from '../../../common/validation/rules';
 import { gatewayValidationPipe } from '../../../common/validation/validation.pipe';
 import { CreateImageArgs, ImagesArgs, UpdateImagesArgs } from './images.args';
 import { ImagesQuery } from './images.query';
@@ -19,7 +20,7 @@ describe('image filter and paging rules', () => {
     expect(graphql).toEqual({ 'filter.type': 'must be one of PUBLIC_IMAGE, CUSTOM_IMAGE', 'filter.status': 'must be one of CREATING, AVAILABLE, UNAVAILABLE' });
     const rest = await fieldsOf(ImagesQuery, { type: 'UNKNOWN', status: 'UNKNOWN' });
     expect(Object.keys(rest).sort()).toEqual(['status', 'type']);
-    await expect(validate(ImagesArgs, { filter: { type: 'CUSTOM_IMAGE', status: 'CREATING' } })).resolves.toBeDefined();
+    await expect(validate(ImagesArgs, { filter: { type: 'CUSTOM_IMAGE', status: 'CREATING' } })).resolves.toMatchObject({ filter: { type: 'CUSTOM_IMAGE', status: 'CREATING' } });
   });
 
   it.each([
@@ -28,8 +29,8 @@ describe('image filter and paging rules', () => {
     ['Chinese characters', '镜像-01'],
     ['128 characters', 'n'.repeat(128)],
   ])('accepts a name filter with %s', async (_why, name) => {
-    await expect(validate(ImagesArgs, { filter: { name } })).resolves.toBeDefined();
-    await expect(validate(ImagesQuery, { name })).resolves.toBeDefined();
+    await expect(validate(ImagesArgs, { filter: { name } })).resolves.toMatchObject({ filter: { name } });
+    await expect(validate(ImagesQuery, { name })).resolves.toMatchObject({ name });
   });
 
   it.each([
@@ -47,10 +48,26 @@ describe('image filter and paging rules', () => {
     expect((await fieldsOf(UpdateImagesArgs, { input: { ids: ['img-1'], name: 'CentOS-7.9' } }))['input.name']).toMatch(/1 to 24 characters/);
   });
 
+  it.each([
+    ['a space', 'has space'],
+    ['empty', ''],
+    ['256 characters', 'k'.repeat(256)],
+    ['a non-ASCII character', 'clé'],
+  ])('refuses an idempotency key with %s, as the GraphQL argument and as the REST header', async (_why, idempotencyKey) => {
+    const input = { instanceId: 'ins-1', name: 'web' };
+    expect(await fieldsOf(CreateImageArgs, { input, idempotencyKey })).toEqual({ idempotencyKey: IDEMPOTENCY_KEY_RULE });
+    expect(isIdempotencyKey(idempotencyKey)).toBe(false);
+  });
+
+  it.each([['k-1'], ['~'.repeat(255)], ['4f9c2b1e-0d7a-4e55-9a51-1c2d3e4f5a6b']])('accepts the idempotency key %s in both places', async (idempotencyKey) => {
+    await expect(validate(CreateImageArgs, { input: { instanceId: 'ins-1', name: 'web' }, idempotencyKey })).resolves.toMatchObject({ idempotencyKey });
+    expect(isIdempotencyKey(idempotencyKey)).toBe(true);
+  });
+
   it('bounds page at 1000000, in GraphQL and in the REST query', async () => {
     expect(await fieldsOf(ImagesArgs, { page: 1_000_001 })).toEqual({ page: 'must be from 1 to 1000000' });
     expect(await fieldsOf(ImagesQuery, { page: '99999999999' })).toEqual({ page: 'must be from 1 to 1000000' });
-    await expect(validate(ImagesArgs, { page: 1_000_000 })).resolves.toBeDefined();
+    await expect(validate(ImagesArgs, { page: 1_000_000 })).resolves.toMatchObject({ page: 1_000_000 });
     await expect(validate(ImagesQuery, { page: '1000000' })).resolves.toMatchObject({ page: 1_000_000 });
   });
 });

@@ -1,15 +1,26 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PageQuery } from '../../../common/validation/paging';
+import type { FastifyRequest } from 'fastify';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { GatewayError } from '../../../common/gateway-error';
 import { CommaSeparated } from '../../../common/rest';
-import { IMAGE_NAME_FILTER_MAX, IsIdList, IsImageNameFilter, IsResourceId, IsZoneId } from '../../../common/validation/rules';
+import { PageQuery } from '../../../common/validation/paging';
+import {
+  IDEMPOTENCY_KEY_RULE,
+  IMAGE_NAME_FILTER_MAX,
+  isIdempotencyKey,
+  IsIdList,
+  IsImageNameFilter,
+  IsResourceId,
+  IsZoneId,
+} from '../../../common/validation/rules';
 import { FILTERABLE_IMAGE_STATUSES, FILTERABLE_IMAGE_TYPES, FilterableImageStatus, FilterableImageType } from '../models/image.model';
 import {
   IMAGE_NAME_FILTER_DESCRIPTION,
   ImageFilter,
   IsFilterableImageStatus,
   IsFilterableImageType,
-  } from './images.args';
+} from './images.args';
 
 /** `GET /v1/images` query: the GraphQL filter flattened, plus paging. */
 export class ImagesQuery extends PageQuery {
@@ -52,7 +63,6 @@ export class ImagesQuery extends PageQuery {
   @IsIdList()
   ids?: string[];
 
-
   filter(): ImageFilter {
     return { ids: this.ids, name: this.name, zoneId: this.zoneId, category: this.category, type: this.type, osType: this.osType, status: this.status };
   }
@@ -63,3 +73,14 @@ export class ImageIdParam {
   @IsResourceId()
   id: string;
 }
+
+/**
+ * The optional `Idempotency-Key` header of `POST /v1/images`, checked by the rule the GraphQL
+ * `idempotencyKey` argument is checked by; undefined when it is not sent.
+ */
+export const IdempotencyKeyHeader = createParamDecorator((_data: unknown, ctx: ExecutionContext): string | undefined => {
+  const value = ctx.switchToHttp().getRequest<FastifyRequest>().headers['idempotency-key'];
+  if (value === undefined) return undefined;
+  if (!isIdempotencyKey(value)) throw GatewayError.badInput([{ field: 'Idempotency-Key', reasons: [IDEMPOTENCY_KEY_RULE] }]);
+  return value;
+});

@@ -90,6 +90,12 @@ export class ImagePage {
   pageSize: number;
 }
 
+/** What one CreateImage gives back: the new image's id, and Zenlayer's request id for support. */
+export interface CreatedImage {
+  imageId: string;
+  requestId: string;
+}
+
 @ObjectType()
 export class CreateImagePayload {
   @ApiProperty({ example: 'img-3f9a1c2b7d4e' })

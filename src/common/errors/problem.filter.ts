@@ -1,20 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { GqlContextType } from '@nestjs/graphql';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { currentRequest } from '../request-context';
 import { sendGatewayError } from './error-responses';
-import { ErrorCode, GatewayError } from './gateway-error';
-import { currentRequest } from './request-context';
-
-const CODE_OF_STATUS: Record<number, ErrorCode> = {
-  400: 'BAD_USER_INPUT',
-  401: 'UNAUTHENTICATED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  409: 'FAILED_PRECONDITION',
-  413: 'BAD_USER_INPUT',
-  415: 'BAD_USER_INPUT',
-  429: 'RATE_LIMITED',
-};
+import { GatewayError } from './gateway-error';
 
 /**
  * The one translation of errors into REST responses: RFC 9457 problem+json with the code of
@@ -32,7 +21,7 @@ export class ProblemFilter implements ExceptionFilter {
     // The client left or was cut off (REQUEST_TIMEOUT_MS) mid-body: nobody is there to answer,
     // and it is not the gateway's failure.
     if (request.raw.aborted || reply.raw.destroyed) return undefined;
-    sendGatewayError(request.url, reply, this.toGatewayError(exception));
+    sendGatewayError(request, reply, this.toGatewayError(exception));
     return undefined;
   }
 
@@ -42,11 +31,11 @@ export class ProblemFilter implements ExceptionFilter {
     // media type) over as HttpExceptions with their status.
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      const code = CODE_OF_STATUS[status];
-      if (code) return new GatewayError(code, status === 404 ? 'No such route' : exception.message, { httpStatus: status });
+      const known = GatewayError.fromStatus(status, status === 404 ? 'No such route' : exception.message);
+      if (known) return known;
     }
     const requestId = currentRequest()?.requestId;
     this.logger.error({ err: exception, requestId }, 'unexpected error in a REST request');
-    return new GatewayError('INTERNAL_SERVER_ERROR', `Internal server error${requestId ? ` (request id ${requestId})` : ''}`);
+    return GatewayError.internal(requestId);
   }
 }

@@ -3,10 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { PinoLogger } from 'nestjs-pino';
-import { httpStatusOf, problemDetails, sendGatewayError } from './error-responses';
+import { pathOf, RequestWithContext } from '../request-context';
+import { redactUrl } from '../secrets';
+import { errorResponse, httpStatusOf, sendGatewayError } from './error-responses';
 import { GatewayError } from './gateway-error';
-import { pathOf, RequestWithContext } from './request-context';
-import { redactUrl } from './secrets';
 
 /**
  * Fastify's `frameworkErrors`: answers the router's own refusals (414 for a path parameter over
@@ -23,8 +23,10 @@ export function frameworkErrorHandler(securityHeaders: Record<string, string>) {
         ? new GatewayError('BAD_REQUEST', 'A segment of the URL path is too long', { httpStatus: 414 })
         : error.code === 'FST_ERR_BAD_URL'
           ? new GatewayError('BAD_REQUEST', 'The URL path is not valid (malformed percent-encoding)')
-          : new GatewayError(status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR', status < 500 ? 'The request could not be routed' : `Internal error (request id ${request.id})`);
-    sendGatewayError(request.url, reply, refusal);
+          : status < 500
+            ? new GatewayError('BAD_REQUEST', 'The request could not be routed')
+            : GatewayError.internal(request.id);
+    sendGatewayError(request, reply, refusal);
     logRefusal(request.id, request.method, request.url, httpStatusOf(refusal), error.code);
   };
 }
@@ -51,22 +53,22 @@ export function clientErrorHandler(securityHeaders: Record<string, string>) {
         : error.code === 'HPE_HEADER_OVERFLOW'
           ? new GatewayError('BAD_REQUEST', 'The request line and headers are too large', { httpStatus: 431 })
           : new GatewayError('BAD_REQUEST', 'The request is not valid HTTP');
-    const status = refusal.details.httpStatus ?? 400;
+    const path = pathOf(url);
+    const response = errorResponse(refusal, { graphql: path === '/graphql', path });
     if (socket.writable && !pending?.headersSent) {
-      const graphql = pathOf(url) === '/graphql';
-      const body = JSON.stringify(graphql ? { errors: [{ message: refusal.message, extensions: { code: refusal.code } }] } : problemDetails(refusal));
       const headers = {
         ...securityHeaders,
         'x-request-id': requestId,
-        'content-type': graphql ? 'application/json; charset=utf-8' : 'application/problem+json; charset=utf-8',
-        'content-length': String(Buffer.byteLength(body)),
+        ...response.headers,
+        'content-type': response.contentType,
+        'content-length': String(Buffer.byteLength(response.body)),
         connection: 'close',
       };
       const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
-      socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head.join('')}\r\n${body}`);
+      socket.write(`HTTP/1.1 ${response.status} ${STATUS_CODES[response.status]}\r\n${head.join('')}\r\n${response.body}`);
     }
     socket.destroy(error);
-    logRefusal(requestId, request?.method, url, status, error.code);
+    logRefusal(requestId, request?.method, url, response.status, error.code);
   };
 }
 

@@ -1,0 +1,27 @@
+import type DataLoader from 'dataloader';
+import type { ImageQuotaLoader } from '../quotas/quotas.loaders';
+import type { Instance, InstancePage } from './models/instance.model';
+
+/** The first page of one zone's instances, as `Zone.instances` asks for it. */
+export interface ZonePageKey {
+  zoneId: string;
+  pageSize: number;
+}
+
+/** Instances by id (null for an unknown id): every lookup of one operation in one DescribeInstances. */
+export type InstanceLoader = DataLoader<string, Instance | null>;
+/**
+ * By instance id, an image this gateway made from it that is still CREATING (null when none):
+ * one DescribeImages per operation at most.
+ */
+export type ImageInFlightLoader = DataLoader<string, string | null>;
+/** The first page of a zone's instances: every zone of one operation in one DescribeInstances. */
+export type ZoneInstancesLoader = DataLoader<ZonePageKey, InstancePage, string>;
+
+/** What the image-creation check reads through, batched per request. */
+export interface PreflightLookups {
+  instance: InstanceLoader;
+  imageQuota: ImageQuotaLoader;
+  imageInFlight: ImageInFlightLoader;
+}
+
