@@ -9,7 +9,7 @@ import fastifyPlugin from 'fastify-plugin';
 import { AuthenticationHook } from './auth/authentication.hook';
 import { Authenticator } from './auth/authenticator';
 import { GatewayLogger } from './common/gateway-logger';
-import { requestLimitsHook } from './common/graphql-limits';
+import { requestLimitsHook } from './graphql/graphql-limits';
 import { clientErrorHandler, frameworkErrorHandler } from './common/errors';
 import { securityHeaders } from './common/security-headers';
 import { trustedDocumentsHook } from './common/trusted-documents';

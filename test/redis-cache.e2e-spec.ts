@@ -1,6 +1,6 @@
 import type { RedisClientType } from '@keyv/redis';
 import { connectWithin, createRedisConnection } from '../src/common/redis';
-import { ReadCache } from '../src/upstream/zenlayer';
+import { ReadCache } from '../src/upstream/zenlayer/read-cache';
 import { eventually } from './helpers/harness';
 import { RedisServer, startRedis } from './helpers/redis-server';
 

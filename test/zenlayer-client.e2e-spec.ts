@@ -1,4 +1,6 @@
-import { staticCredentials, ZenlayerClient, ZenlayerError } from '../src/upstream/zenlayer';
+import { staticCredentials } from '../src/upstream/zenlayer/credentials';
+import { ZenlayerClient } from '../src/upstream/zenlayer/zenlayer.client';
+import { ZenlayerError } from '../src/upstream/zenlayer/zenlayer.error';
 import { SIMULATOR_DEFAULT_CREDENTIALS, ZenlayerSimulator } from '../src/simulator';
 
 /** The signed client against the simulator, which verifies signatures as Zenlayer does. */

@@ -1,6 +1,6 @@
 import { GraphQLBoolean, GraphQLID, GraphQLInputObjectType, GraphQLInt, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString, getOperationAST, parse } from 'graphql';
 import { batchedCost, countUpstreamCalls, upstreamCost, zoneListSize } from './graphql-cost';
-import { checkOperation } from './graphql-limits';
+import { checkOperation } from '../graphql/graphql-limits';
 
 const Image = new GraphQLObjectType({ name: 'Image', fields: { id: { type: new GraphQLNonNull(GraphQLID) } } });
 const ImagePage = new GraphQLObjectType({

@@ -17,7 +17,6 @@ import {
   SelectionNode,
   SelectionSetNode,
 } from 'graphql';
-import type { Loaders } from './graphql-context';
 import { stableJson } from './stable-json';
 
 /** What one upstream-backed field costs, before what it selects. */
@@ -32,7 +31,8 @@ export interface UpstreamCalls {
   /** Calls the field makes itself for these arguments (0 when it only goes through loaders). */
   calls: (args: Args) => number;
   /** Per-operation loaders the field goes through: every field under one parent shares one call per loader. */
-  loaders: readonly (keyof Loaders)[];
+  /** Names of the operation's loaders (`GraphqlContext.loaders`) the field batches through; common/ knows no feature, so names, not types. */
+  loaders: readonly string[];
 }
 
 /** A field's `complexity`, carrying how the field reaches Zenlayer for {@link countUpstreamCalls}. */
@@ -49,7 +49,7 @@ export const upstreamCost = (items: (args: Args) => number = () => 1, calls: Par
   });
 
 /** The `complexity` of a field served by a per-operation loader (DataLoader): batched into one call per loader. */
-export const batchedCost = (loader: keyof Loaders): UpstreamCostEstimator => upstreamCost(undefined, { calls: () => 0, loaders: [loader] });
+export const batchedCost = (loader: string): UpstreamCostEstimator => upstreamCost(undefined, { calls: () => 0, loaders: [loader] });
 
 export const zoneListSize = (args: Args): number => (Array.isArray(args.zoneIds) ? args.zoneIds.length : ASSUMED_ZONE_COUNT);
 

@@ -22,7 +22,7 @@ import type { ClientRateLimiter } from '../auth/client-rate-limiter';
 import type { Identity } from '../auth/identity';
 import { ALL_SCOPES } from '../auth/scopes';
 import { ErrorCode, formatGraphqlError, GatewayError, toGraphQLError } from '../common/errors';
-import { checkOperation, limitRules } from '../common/graphql-limits';
+import { checkOperation, limitRules } from './graphql-limits';
 import { trustedDocumentFor } from '../common/trusted-documents';
 import { jsonShapeProblem } from '../common/validation/json-shape';
 import type { GatewayConfig } from '../config';

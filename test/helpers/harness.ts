@@ -1,7 +1,7 @@
 import { loadConfig } from '../../src/config';
 import { RunningGateway, startGateway } from '../../src/gateway';
 import { SIMULATOR_DEFAULT_CREDENTIALS, SimulatorOptions, ZenlayerSimulator } from '../../src/simulator';
-import { ReadCache } from '../../src/upstream/zenlayer';
+import { ReadCache } from '../../src/upstream/zenlayer/read-cache';
 
 export interface GraphqlAnswer<T = any> {
   status: number;

@@ -1,6 +1,6 @@
 import type { RedisClientType } from '@keyv/redis';
 import { randomUUID } from 'node:crypto';
-import { GatewayError } from '../../common/gateway-error';
+import { GatewayError } from '../../common/errors';
 
 /**
  * What is remembered of one idempotency key.

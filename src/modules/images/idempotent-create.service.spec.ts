@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EventEmitter } from 'node:events';
-import { GatewayError } from '../../common/gateway-error';
+import { GatewayError } from '../../common/errors';
 import { requestContextHook } from '../../common/request-context';
 import type { GatewayConfig } from '../../config';
 import type { CreateImageInput } from './dto/images.args';

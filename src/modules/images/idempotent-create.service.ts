@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { GatewayError } from '../../common/gateway-error';
+import { GatewayError } from '../../common/errors';
 import { currentRequest } from '../../common/request-context';
 import { stableJson } from '../../common/stable-json';
 import { GATEWAY_CONFIG, GatewayConfig } from '../../config';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Repeater } from '@repeaterjs/repeater';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { GatewayError } from '../../common/gateway-error';
+import { GatewayError } from '../../common/errors';
 import { GATEWAY_CONFIG, GatewayConfig } from '../../config';
 import { ImagesService } from './images.service';
 import { Image, ImageStatus } from './models/image.model';

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req
 import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Scopes, SCOPE } from '../../auth/scopes';
 import type { AuthenticatedRequest } from '../../auth/scopes.guard';
-import { GatewayError } from '../../common/gateway-error';
+import { GatewayError } from '../../common/errors';
 import { RestRoute } from '../../common/rest';
 import { CreateImageInput, UpdateImagesInput } from './dto/images.args';
 import { IdempotencyKeyHeader, ImageIdParam, ImagesQuery } from './dto/images.query';

@@ -1,7 +1,7 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { Scopes, SCOPE } from '../../auth/scopes';
 import { batchedCost, upstreamCost } from '../../common/graphql-cost';
-import type { GraphqlContext } from '../../common/graphql-context';
+import type { GraphqlContext } from '../graphql-context';
 import { CreateImageArgs, DeleteImagesArgs, ImageArgs, ImagesArgs, UpdateImagesArgs } from './dto/images.args';
 import { ImageStatusEvent, ImageStatusWatcher } from './image-status.watcher';
 import { ImagesService } from './images.service';

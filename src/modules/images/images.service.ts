@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { GatewayError } from '../../common/gateway-error';
+import { GatewayError } from '../../common/errors';
 import { MAX_PAGE_SIZE } from '../../common/validation/rules';
 import { DescribeImagesRequest, ZenlayerService } from '../../upstream/zenlayer';
 import { CreateImageInput, ImageFilter, UpdateImagesInput } from './dto/images.args';

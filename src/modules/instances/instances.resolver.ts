@@ -2,7 +2,7 @@ import { Args, Context, Info, Parent, Query, ResolveField, Resolver } from '@nes
 import { GraphQLResolveInfo, Kind } from 'graphql';
 import { Scopes, SCOPE } from '../../auth/scopes';
 import { batchedCost, upstreamCost } from '../../common/graphql-cost';
-import type { GraphqlContext } from '../../common/graphql-context';
+import type { GraphqlContext } from '../graphql-context';
 import { Image } from '../images/models/image.model';
 import { Zone } from '../zones/zone.model';
 import { ImageCreationCheckArgs, InstancesArgs, ZoneInstancesArgs } from './dto/instances.args';

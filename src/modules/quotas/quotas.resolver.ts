@@ -1,7 +1,7 @@
 import { Args, ArgsType, Context, Field, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Scopes, SCOPE } from '../../auth/scopes';
 import { batchedCost, upstreamCost, zoneListSize } from '../../common/graphql-cost';
-import type { GraphqlContext } from '../../common/graphql-context';
+import type { GraphqlContext } from '../graphql-context';
 import { IsZoneId } from '../../common/validation/rules';
 import { ZoneIdsArgs } from '../../common/validation/zone-ids';
 import { Zone } from '../zones/zone.model';

@@ -1,7 +1,7 @@
 import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Scopes, SCOPE } from '../../auth/scopes';
 import { batchedCost, upstreamCost, zoneListSize } from '../../common/graphql-cost';
-import type { GraphqlContext } from '../../common/graphql-context';
+import type { GraphqlContext } from '../graphql-context';
 import { ZoneIdsArgs } from '../../common/validation/zone-ids';
 import { ImageQuota } from '../quotas/image-quota.model';
 import { Zone } from './zone.model';

@@ -1,12 +1,12 @@
-/** The gateway's only door to Zenlayer: features import from here and nowhere else in this folder. */
-export * from './actions';
-export * from './credentials';
-export * from './signer';
-export * from './wire.types';
-export * from './zenlayer.client';
-export * from './zenlayer.error';
-export * from './zone-rules';
-export * from './zenlayer.module';
-export * from './zenlayer.service';
-export * from './read-cache';
-export * from './resilience';
+/**
+ * The gateway's only door to Zenlayer: features import from here and nowhere else in this
+ * folder. It exports what other folders use, nothing more.
+ */
+export type { ZenlayerActionName } from './actions';
+export { FileCredentials } from './credentials';
+export type { DescribeImagesRequest, DescribeInstancesRequest, ImageInfo, ImageQuotaInfo, InstanceInfo, ZoneInfo } from './wire.types';
+export { normalizeZenlayerCode } from './zenlayer.error';
+export { zoneSupportsImageCreation } from './zone-rules';
+export { ZenlayerModule } from './zenlayer.module';
+export { ZenlayerService, type ServiceCallOptions } from './zenlayer.service';
+export { UpstreamPolicies } from './resilience';

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PinoLogger } from 'nestjs-pino';
 import { EventEmitter } from 'node:events';
-import { GatewayError } from '../../common/gateway-error';
+import { GatewayError } from '../../common/errors';
 import { currentRequest, requestContextHook, RequestContext } from '../../common/request-context';
 import type { GatewayConfig } from '../../config';
 import type { Metrics } from '../../observability/metrics';

@@ -1,5 +1,5 @@
 import { ArgumentMetadata } from '@nestjs/common';
-import { GatewayError } from '../../../common/gateway-error';
+import { GatewayError } from '../../../common/errors';
 import { IDEMPOTENCY_KEY_RULE, isIdempotencyKey } from '../../../common/validation/rules';
 import { gatewayValidationPipe } from '../../../common/validation/validation.pipe';
 import { CreateImageArgs, ImagesArgs, UpdateImagesArgs } from './images.args';

@@ -2,7 +2,7 @@ import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { GatewayError } from '../../../common/gateway-error';
+import { GatewayError } from '../../../common/errors';
 import { CommaSeparated } from '../../../common/rest';
 import { PageQuery } from '../../../common/validation/paging';
 import {

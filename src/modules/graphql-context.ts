@@ -1,9 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import type { Identity } from '../auth/identity';
-import type { ImageLoader } from '../modules/images/images.loaders';
-import type { ImageInFlightLoader, InstanceLoader, ZoneInstancesLoader } from '../modules/instances/instances.loaders';
-import type { ImageQuotaLoader } from '../modules/quotas/quotas.loaders';
-import type { ZoneLoader } from '../modules/zones/zones.loaders';
+import type { ImageLoader } from './images/images.loaders';
+import type { ImageInFlightLoader, InstanceLoader, ZoneInstancesLoader } from './instances/instances.loaders';
+import type { ImageQuotaLoader } from './quotas/quotas.loaders';
+import type { ZoneLoader } from './zones/zones.loaders';
 
 /** Per-operation loaders: every key asked for in one operation shares one upstream call per action. */
 export interface Loaders {

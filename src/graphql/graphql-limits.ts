@@ -5,10 +5,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentNode, getOperationAST, getVariableValues, GraphQLError, GraphQLSchema, Kind, ValidationContext, ValidationRule } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import type { GatewayConfig } from '../config';
-import { GatewayError, sendGatewayError, toGraphQLError } from './errors';
-import { countUpstreamCalls } from './graphql-cost';
-import { currentRequest } from './request-context';
-import { jsonShapeProblem } from './validation/json-shape';
+import { GatewayError, sendGatewayError, toGraphQLError } from '../common/errors';
+import { countUpstreamCalls } from '../common/graphql-cost';
+import { currentRequest } from '../common/request-context';
+import { jsonShapeProblem } from '../common/validation/json-shape';
 
 type Limits = GatewayConfig['graphql'];
 
