@@ -58,7 +58,10 @@ export function runGatewayProcess(env: Record<string, string>): GatewayProcess {
     },
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
+      // Bounded: a gateway that does not drain in 15 s is killed, so a failed test cannot hang the suite.
+      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exited;
+      clearTimeout(killer);
       if (partial) lines.push(partial);
     },
   };
