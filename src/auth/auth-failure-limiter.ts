@@ -1,10 +1,11 @@
 import type { RedisClientType } from '@keyv/redis';
 import { Inject, Injectable } from '@nestjs/common';
 import { isIPv6 } from 'node:net';
-import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { GatewayError } from '../common/errors';
 import { REDIS_CLIENT } from '../common/redis';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
+import { perMinuteLimiter, retryAfterSeconds } from './per-minute-limiter';
 
 /**
  * Failed authentications per minute per source address (AUTH_FAILURES_PER_MINUTE), counted
@@ -17,12 +18,7 @@ export class AuthFailureLimiter {
   private readonly limiter?: RateLimiterAbstract;
 
   constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig, @Inject(REDIS_CLIENT) redis: RedisClientType | null) {
-    const points = config.authFailuresPerMinute;
-    if (points <= 0) return;
-    const memory = new RateLimiterMemory({ points, duration: 60, keyPrefix: 'auth-failures' });
-    this.limiter = redis
-      ? new RateLimiterRedis({ storeClient: redis, useRedisPackage: true, points, duration: 60, keyPrefix: 'zlgw:auth-failures', insuranceLimiter: memory })
-      : memory;
+    this.limiter = perMinuteLimiter(config.authFailuresPerMinute, 'auth-failures', redis);
   }
 
   /**
@@ -44,8 +40,8 @@ export class AuthFailureLimiter {
     } catch (rejection) {
       // The store failing (with no insurance left) must not turn a plain 401 into a 500.
       if (!(rejection instanceof RateLimiterRes)) return;
-      const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw new GatewayError('RATE_LIMITED', `Too many failed authentications from this address: retry after ${retryAfterSeconds} s`, { retryAfterSeconds });
+      const seconds = retryAfterSeconds(rejection);
+      throw new GatewayError('RATE_LIMITED', `Too many failed authentications from this address: retry after ${seconds} s`, { retryAfterSeconds: seconds });
     }
   }
 }

@@ -1,10 +1,11 @@
 import type { RedisClientType } from '@keyv/redis';
 import { Inject, Injectable } from '@nestjs/common';
-import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { GatewayError } from '../common/errors';
 import { REDIS_CLIENT } from '../common/redis';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { Metrics } from '../observability/metrics';
+import { perMinuteLimiter, retryAfterSeconds } from './per-minute-limiter';
 
 /**
  * Requests per minute per client (its identity's namespaced id, `key:<name>` or
@@ -21,12 +22,7 @@ export class ClientRateLimiter {
     @Inject(REDIS_CLIENT) redis: RedisClientType | null,
     private readonly metrics: Metrics,
   ) {
-    const points = config.rateLimitPerMinute;
-    if (points <= 0) return;
-    const memory = new RateLimiterMemory({ points, duration: 60, keyPrefix: 'client' });
-    this.limiter = redis
-      ? new RateLimiterRedis({ storeClient: redis, useRedisPackage: true, points, duration: 60, keyPrefix: 'zlgw:rate', insuranceLimiter: memory })
-      : memory;
+    this.limiter = perMinuteLimiter(config.rateLimitPerMinute, 'rate', redis);
   }
 
   /** @throws GatewayError RATE_LIMITED, with the seconds to wait, when the client is over its limit. */
@@ -37,8 +33,8 @@ export class ClientRateLimiter {
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       this.metrics.rateLimited('client');
-      const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw new GatewayError('RATE_LIMITED', `Too many requests from this client: retry after ${retryAfterSeconds} s`, { retryAfterSeconds });
+      const seconds = retryAfterSeconds(rejection);
+      throw new GatewayError('RATE_LIMITED', `Too many requests from this client: retry after ${seconds} s`, { retryAfterSeconds: seconds });
     }
   }
 }

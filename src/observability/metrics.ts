@@ -34,7 +34,7 @@ const outcomeLabel = (code: string) => {
 
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const MAX_OPERATION_NAMES = 200;
-/** The circuit breaker's states as the upstream policies name them (kept here: observability depends on nothing above it). */
+/** The circuit breaker's states, as the upstream policies report them (defined here: observability depends on nothing above it). */
 export type CircuitStateName = 'closed' | 'open' | 'half-open' | 'isolated';
 const CIRCUIT_STATES: CircuitStateName[] = ['closed', 'half-open', 'open', 'isolated'];
 
@@ -65,9 +65,6 @@ export class Metrics {
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
-  // Bounded: routes are patterns, statuses and actions are few, outcomes are folded by outcomeLabel.
-  private readonly httpChildren = new Map<string, { count: { inc(): void }; duration: { observe(value: number): void } }>();
-  private readonly upstreamChildren = new Map<string, { count: { inc(): void }; duration: { observe(value: number): void } }>();
   private readonly upstreamRetries = new Counter({ name: 'zenlayer_upstream_retries_total', help: 'Retries of calls to Zenlayer by kind of call', labelNames: ['kind'], registers: [this.registry] });
   private readonly cacheReads = new Counter({ name: 'zenlayer_cache_reads_total', help: 'Upstream reads by action and outcome: hit (cache), coalesced (shared a call in flight), miss (called Zenlayer)', labelNames: ['action', 'outcome'], registers: [this.registry] });
   private readonly circuitState = new Gauge({ name: 'zenlayer_upstream_circuit_state', help: 'Circuit breaker state towards Zenlayer: 1 for the current state', labelNames: ['state'], registers: [this.registry] });
@@ -79,15 +76,8 @@ export class Metrics {
   }
 
   httpRequest(method: string, route: string, status: number, seconds: number): void {
-    // Children per label set, kept: prom-client would otherwise check and hash the labels on every request.
-    const key = `${method} ${route} ${status}`;
-    let children = this.httpChildren.get(key);
-    if (!children) {
-      children = { count: this.httpRequests.labels(method, route, String(status)), duration: this.httpDuration.labels(method, route) };
-      this.httpChildren.set(key, children);
-    }
-    children.count.inc();
-    children.duration.observe(seconds);
+    this.httpRequests.inc({ method, route, status: String(status) });
+    this.httpDuration.observe({ method, route }, seconds);
   }
 
   graphqlOperation(type: string, name: string | undefined, ok: boolean): void {
@@ -95,15 +85,8 @@ export class Metrics {
   }
 
   upstreamCall(action: string, outcome: string, seconds: number): void {
-    const label = outcomeLabel(outcome);
-    const key = `${action} ${label}`;
-    let children = this.upstreamChildren.get(key);
-    if (!children) {
-      children = { count: this.upstreamCalls.labels(action, label), duration: this.upstreamDuration.labels(action) };
-      this.upstreamChildren.set(key, children);
-    }
-    children.count.inc();
-    children.duration.observe(seconds);
+    this.upstreamCalls.inc({ action, outcome: outcomeLabel(outcome) });
+    this.upstreamDuration.observe({ action }, seconds);
   }
 
   retry(kind: 'read' | 'write'): void {

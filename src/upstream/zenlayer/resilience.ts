@@ -15,6 +15,7 @@ import {
   TaskCancelledError,
 } from 'cockatiel';
 import { RateLimiterMemory, RateLimiterQueue, RateLimiterRedis } from 'rate-limiter-flexible';
+import type { CircuitStateName } from '../../observability/metrics';
 import type { ActionKind } from './actions';
 import { ZenlayerError } from './zenlayer.error';
 
@@ -37,7 +38,6 @@ export interface ResilienceOptions {
   onCircuitChange?: (state: CircuitStateName) => void;
 }
 
-export type CircuitStateName = 'closed' | 'open' | 'half-open' | 'isolated';
 
 const STATE_NAMES: Record<CircuitState, CircuitStateName> = {
   [CircuitState.Closed]: 'closed',
