@@ -12,5 +12,7 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!(@fastify/static/node_modules/)?content-disposition/dist/)'],
   testEnvironment: 'node',
+  // Every answer a suite gets is checked against openapi.json and schema.graphql.
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/contract-setup.ts'],
   testTimeout: 20000,
 };

@@ -1,7 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import type { FastifyInstance } from 'fastify';
@@ -15,7 +14,8 @@ import { securityHeaders } from './common/security-headers';
 import { trustedDocumentsHook } from './common/trusted-documents';
 import { requestContextHook, requestIdOf, RequestWithContext } from './common/request-context';
 import { registerRequestLog } from './common/request-log';
-import { ProblemDetails } from './common/rest';
+import { answerUnsupportedMethods } from './common/method-not-allowed';
+import { mountOpenApi } from './common/openapi';
 import type { GatewayConfig } from './config';
 import { Lifecycle } from './health/lifecycle';
 import { FileCredentials } from './upstream/zenlayer';
@@ -96,6 +96,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     reply.headers(headers);
     done();
   });
+  answerUnsupportedMethods(fastify);
   app.enableCors({ origin: corsOrigin(config), maxAge: 600 });
   const auth = app.get(AuthenticationHook);
   // A plugin, so that these hooks come after CORS's (registered as a plugin too); fastify-plugin
@@ -147,24 +148,6 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       else logger.error(`SIGHUP: kept the credentials in use; the new file is not usable: ${result.reason}`, undefined, 'credentials');
     },
   };
-}
-
-/** The OpenAPI document at /docs-json and its UI at /docs, all served by the gateway itself. */
-function mountOpenApi(app: INestApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Zenlayer image gateway — REST')
-      .setDescription(
-        'Zenlayer Cloud VM images and image quotas for internal services. The same services, validation, caching, idempotency and error codes as the GraphQL API at /graphql. Errors are application/problem+json (RFC 9457).',
-      )
-      .setVersion(process.env.npm_package_version ?? '0.1.0')
-      .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'api-key')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key or a JWT' }, 'bearer')
-      .build(),
-    { extraModels: [ProblemDetails] },
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml', customSiteTitle: 'Zenlayer image gateway — REST' });
 }
 
 /** The CORS allowlist; in development with none configured, any origin (it is a local tool then). */

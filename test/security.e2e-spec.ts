@@ -3,6 +3,7 @@ import { RESOLVER_TYPE_METADATA } from '@nestjs/graphql';
 import { PATH_METADATA } from '@nestjs/common/constants';
 import { GraphQLSchema } from 'graphql';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { INTROSPECTION_DISABLED_MESSAGE } from '../src/common/errors';
 import { PUBLIC_KEY, SCOPES_KEY } from '../src/auth/scopes';
 import { API_KEYS_ENV, hsToken, JWT_SECRET, KEYS } from './helpers/clients';
 import { Harness, startHarness } from './helpers/harness';
@@ -176,10 +177,16 @@ describe('security in production mode', () => {
       await expectRefused(await post(h, Array.from({ length: 6 }, () => ({ query: '{ zones { id } }' })), reader), 'GRAPHQL_MAX_BATCH');
     });
 
-    it('refuses introspection in production', async () => {
+    it('refuses introspection in production, naming the variable that turns it on', async () => {
       const response = await post(h, { query: '{ __schema { types { name } } }' }, reader);
+      expect(response.status).toBe(400);
       const body = (await response.json()) as any;
-      expect(body.errors[0].message).toMatch(/introspection/i);
+      // One error per entry point, in the gateway's terms: not Apollo's "pass introspection: true to ApolloServer".
+      expect(body.errors).toEqual([expect.objectContaining({ message: INTROSPECTION_DISABLED_MESSAGE, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })]);
+      expect(body.errors[0].message).toContain('GRAPHQL_INTROSPECTION=true');
+      expect(JSON.stringify(body)).not.toMatch(/ApolloServer|introspection: true/);
+      const byType = (await (await post(h, { query: '{ __type(name: "Image") { name } }' }, reader)).json()) as any;
+      expect(byType.errors.map((e: any) => e.message)).toEqual([INTROSPECTION_DISABLED_MESSAGE]);
     });
 
     it('refuses a GET query without a CSRF preflight header, and accepts it with one', async () => {

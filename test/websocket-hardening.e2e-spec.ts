@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { INTROSPECTION_DISABLED_MESSAGE } from '../src/common/errors';
 import { SIMULATOR_DEFAULT_CREDENTIALS, ZenlayerSimulator } from '../src/simulator';
 import { API_KEYS_ENV, hsToken, JWT_SECRET, KEYS } from './helpers/clients';
 import { eventually, Harness, startHarness } from './helpers/harness';
@@ -312,7 +313,7 @@ describe('WebSocket hardening (the gateway process, production mode)', () => {
     const nested = 'zones { imageQuota { zone { imageQuota { zone { imageQuota { zone { id } } } } } } }';
 
     it.each([
-      ['introspection (off in production)', '{ __schema { types { name } } }', 'GRAPHQL_VALIDATION_FAILED', /introspection/i],
+      ['introspection (off in production)', '{ __schema { types { name } } }', 'GRAPHQL_VALIDATION_FAILED', /GRAPHQL_INTROSPECTION=true/],
       [
         'a 12-level query',
         '{ zones { imageQuota { zone { imageQuota { zone { imageQuota { zone { imageQuota { zone { imageQuota { zone { imageQuota { zoneId } } } } } } } } } } } } }',
@@ -328,6 +329,16 @@ describe('WebSocket hardening (the gateway process, production mode)', () => {
       const error = await refusal(query);
       expect(error).toMatchObject({ extensions: { code }, message: expect.stringMatching(message) });
       expect(error.extensions).toEqual({ code });
+    });
+
+    it('refuses introspection with the same message as HTTP, naming GRAPHQL_INTROSPECTION', async () => {
+      for (const query of ['{ __schema { types { name } } }', '{ __type(name: "Image") { name } }']) {
+        const id = String(++nextId);
+        connection.send({ id, type: 'subscribe', payload: { query } });
+        const answer = await connection.next((m) => m.id === id);
+        expect(answer).toMatchObject({ type: 'error', payload: [{ message: INTROSPECTION_DISABLED_MESSAGE, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] });
+        expect(answer.payload).toHaveLength(1);
+      }
     });
 
     it('gives no "Did you mean" suggestions', async () => {

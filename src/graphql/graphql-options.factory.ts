@@ -8,7 +8,7 @@ import { Authenticator } from '../auth/authenticator';
 import { ClientRateLimiter } from '../auth/client-rate-limiter';
 import type { Identity } from '../auth/identity';
 import type { AuthenticatedRequest } from '../auth/scopes.guard';
-import { formatGraphqlError } from '../common/errors';
+import { formatGraphqlError, noIntrospectionRule } from '../common/errors';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import type { GraphqlContext, Loaders } from '../modules/graphql-context';
 import { ImagesLoaders } from '../modules/images/images.loaders';
@@ -87,8 +87,10 @@ export class GraphqlOptionsFactory implements GqlOptionsFactory<ApolloDriverConf
       autoSchemaFile: true,
       sortSchema: true,
       playground: false,
-      introspection: this.config.graphql.introspection,
-      validationRules: limitRules(this.config.graphql),
+      // Apollo's own switch would add a rule whose message names Apollo's option; the gateway's
+      // rule names GRAPHQL_INTROSPECTION, and graphql-ws uses the same one.
+      introspection: true,
+      validationRules: [...limitRules(this.config.graphql), ...(this.config.graphql.introspection ? [] : [noIntrospectionRule])],
       // No cache hints in this schema: Apollo's cache-control plugin would only add work to every field.
       plugins: [limitsPlugin(this.config.graphql), graphqlMetricsPlugin(this.metrics), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
       allowBatchedHttpRequests: true,

@@ -7,7 +7,6 @@ import {
   getVariableValues,
   GraphQLError,
   GraphQLSchema,
-  NoSchemaIntrospectionCustomRule,
   OperationTypeNode,
   parse,
   specifiedRules,
@@ -21,7 +20,7 @@ import { Authenticator, credentialHeaders } from '../auth/authenticator';
 import type { ClientRateLimiter } from '../auth/client-rate-limiter';
 import type { Identity } from '../auth/identity';
 import { ALL_SCOPES } from '../auth/scopes';
-import { ErrorCode, formatGraphqlError, GatewayError, toGraphQLError } from '../common/errors';
+import { ErrorCode, formatGraphqlError, GatewayError, noIntrospectionRule, toGraphQLError } from '../common/errors';
 import { checkOperation, limitRules } from './graphql-limits';
 import { trustedDocumentFor } from '../common/trusted-documents';
 import { jsonShapeProblem } from '../common/validation/json-shape';
@@ -123,7 +122,7 @@ const gatewayError = (code: ErrorCode, message: string) => toGraphQLError(new Ga
 export function graphqlWsOptions({ limits, authenticator, authFailures, rateLimiter, schema }: GraphqlWsDependencies) {
   // As over HTTP (app.module.ts): suggestions are hidden when the schema is (introspection off, the production default).
   const hideSuggestions = !limits.introspection;
-  const rules: ValidationRule[] = [...specifiedRules, ...limitRules(limits), ...(limits.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
+  const rules: ValidationRule[] = [...specifiedRules, ...limitRules(limits), ...(limits.introspection ? [] : [noIntrospectionRule])];
   const clients = new Map<string, ClientUsage>();
   const connections = new WeakMap<WsContext, Connection>();
   const scrub = (message: string) => (hideSuggestions ? withoutSuggestions(message) : message);

@@ -1,15 +1,17 @@
 import type { RedisClientType } from '@keyv/redis';
 import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/scopes';
+import { problemResponse } from '../common/rest';
 import { REDIS_CLIENT } from '../common/redis';
 import { UpstreamPolicies } from '../upstream/zenlayer';
 import { Lifecycle } from './lifecycle';
 
 /** Liveness and readiness for orchestrators (@nestjs/terminus). */
 @ApiTags('operations')
+@problemResponse(405, 'The probes take GET and HEAD only; `Allow` says so')
 @Public()
 @Controller()
 export class HealthController {
@@ -23,6 +25,8 @@ export class HealthController {
 
   /** The process is alive and serving HTTP. */
   @Get('healthz')
+  @ApiOperation({ summary: 'Liveness', description: 'The process is alive and serving HTTP. No credentials needed.', security: [] })
+  @ApiOkResponse({ description: 'Alive', schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } } })
   healthz(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -33,6 +37,12 @@ export class HealthController {
    */
   @Get('readyz')
   @HealthCheck()
+  @ApiOperation({
+    summary: 'Readiness',
+    description:
+      'Ready for traffic: configuration loaded, the circuit towards Zenlayer not open, Redis reachable when configured, and not draining for shutdown; 503 with the failing checks under `error` otherwise. No credentials needed.',
+    security: [],
+  })
   async readyz(@Res({ passthrough: true }) res: FastifyReply): Promise<HealthCheckResult> {
     const checks = [
       // The configuration was validated before the app could start.

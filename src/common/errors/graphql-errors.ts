@@ -1,6 +1,6 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { HttpException, Logger } from '@nestjs/common';
-import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { GraphQLError, GraphQLFormattedError, ValidationRule } from 'graphql';
 import { currentRequest } from '../request-context';
 import { codeOfApolloCode, codeOfStatus } from './error-codes';
 import { graphqlErrorJson } from './error-responses';
@@ -18,6 +18,24 @@ export interface GraphqlErrorFormatOptions {
 }
 
 const SUGGESTION = / ?Did you mean(.+?)\?$/;
+
+/** What a client asking for `__schema` or `__type` is told while introspection is off: the gateway's switch, not Apollo's option. */
+export const INTROSPECTION_DISABLED_MESSAGE =
+  'GraphQL introspection is off on this gateway (the production default), so __schema and __type are refused; set GRAPHQL_INTROSPECTION=true to turn it on';
+
+/**
+ * Refuses introspection, over HTTP and WebSocket alike, with {@link INTROSPECTION_DISABLED_MESSAGE}.
+ * Used instead of Apollo's rule, whose message tells the client to pass `introspection: true`
+ * to ApolloServer, and of graphql-js's, which names no switch at all. One error per entry
+ * point, as Apollo's: the fields selected inside `__schema` are not reported again.
+ */
+export const noIntrospectionRule: ValidationRule = (context) => ({
+  Field(node) {
+    if (node.name.value === '__schema' || node.name.value === '__type') {
+      context.reportError(new GraphQLError(INTROSPECTION_DISABLED_MESSAGE, { nodes: node }));
+    }
+  },
+});
 
 /**
  * Apollo's `formatError` (and graphql-ws's for subscription events): the one translation of

@@ -23,13 +23,13 @@ export class PageArgs {
 
 /** `?page=&pageSize=` of a REST list route, checked before any upstream call; a feature's query extends it. */
 export class PageQuery {
-  @ApiPropertyOptional({ description: PAGE, minimum: 1, maximum: MAX_PAGE, default: 1 })
+  @ApiPropertyOptional({ description: PAGE, default: 1 })
   @IsOptional()
   @Type(() => Number)
   @IsPage()
   page?: number;
 
-  @ApiPropertyOptional({ description: PAGE_SIZE, minimum: 1, maximum: MAX_PAGE_SIZE, default: 20 })
+  @ApiPropertyOptional({ description: PAGE_SIZE, default: 20 })
   @IsOptional()
   @Type(() => Number)
   @IsPageSize()

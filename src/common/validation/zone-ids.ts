@@ -15,7 +15,7 @@ export class ZoneIdsArgs {
 
 /** `?zoneIds=FRA-A,HKG-A` of a REST route over zones (zones, image quotas). */
 export class ZoneIdsQuery {
-  @ApiPropertyOptional({ description: 'Comma-separated zone ids; all zones when omitted', example: 'FRA-A,HKG-A', type: String })
+  @ApiPropertyOptional({ description: 'Comma-separated zone ids (1 to 100, distinct); all zones when omitted', example: ['FRA-A', 'HKG-A'] })
   @IsOptional()
   @CommaSeparated()
   @IsZoneIdList()

@@ -4,6 +4,7 @@ import { Scopes, SCOPE } from '../../auth/scopes';
 import type { AuthenticatedRequest } from '../../auth/scopes.guard';
 import { GatewayError } from '../../common/errors';
 import { RestRoute } from '../../common/rest';
+import { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_RULE } from '../../common/validation/rules';
 import { CreateImageInput, UpdateImagesInput } from './dto/images.args';
 import { IdempotencyKeyHeader, ImageIdParam, ImagesQuery } from './dto/images.query';
 import { ImagesService } from './images.service';
@@ -17,7 +18,10 @@ export class ImagesController {
 
   @Get()
   @Scopes(SCOPE.read)
-  @ApiOperation({ summary: 'A page of images, optionally filtered' })
+  @ApiOperation({
+    summary: 'A page of images, optionally filtered',
+    description: 'Public images and this account\'s custom images. Every given filter must match. `totalCount` counts every match, not just this page.',
+  })
   @ApiOkResponse({ type: ImagePage })
   @RestRoute()
   list(@Query() query: ImagesQuery): Promise<ImagePage> {
@@ -26,7 +30,7 @@ export class ImagesController {
 
   @Get(':id')
   @Scopes(SCOPE.read)
-  @ApiOperation({ summary: 'One image' })
+  @ApiOperation({ summary: 'One image', description: 'A public image or one of this account\'s custom images, by id.' })
   @ApiOkResponse({ type: Image })
   @RestRoute([404, 'NOT_FOUND: no image with this id'])
   async get(@Param() { id }: ImageIdParam): Promise<Image> {
@@ -38,8 +42,17 @@ export class ImagesController {
   @Post()
   @HttpCode(201)
   @Scopes(SCOPE.write)
-  @ApiOperation({ summary: "Make a custom image of a powered-off instance's system disk" })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Repeats with the same key and body return the first result (kept 24 h, per client)' })
+  @ApiOperation({
+    summary: "Make a custom image of a powered-off instance's system disk",
+    description:
+      'The image starts as CREATING and becomes AVAILABLE when Zenlayer is done. With an `Idempotency-Key`, a repeat of the same body answers the first result, and an unknown outcome (a timeout) never makes a second image. A refusal that the image-creation check predicts carries its `blocker` code.',
+  })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: `Repeats with the same key and body return the first result (kept 24 h, per client); ${IDEMPOTENCY_KEY_RULE}`,
+    schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN.source },
+  })
   @ApiCreatedResponse({ type: CreateImagePayload })
   @RestRoute(
     [404, 'NOT_FOUND: no such instance'],
@@ -55,7 +68,10 @@ export class ImagesController {
 
   @Patch()
   @Scopes(SCOPE.write)
-  @ApiOperation({ summary: 'Rename images and/or change their description' })
+  @ApiOperation({
+    summary: 'Rename images and/or change their description',
+    description: 'Sets `name`, `description` or both (at least one) on every listed image, then answers the images as they now are.',
+  })
   @ApiOkResponse({ type: UpdateImagesPayload })
   @RestRoute([404, 'NOT_FOUND: an unknown image id'], [409, 'FAILED_PRECONDITION: an image still CREATING'])
   update(@Body() input: UpdateImagesInput): Promise<UpdateImagesPayload> {
@@ -65,7 +81,7 @@ export class ImagesController {
   @Delete(':id')
   @HttpCode(204)
   @Scopes(SCOPE.write)
-  @ApiOperation({ summary: 'Delete a custom image' })
+  @ApiOperation({ summary: 'Delete a custom image', description: 'Public images cannot be deleted, nor an image still CREATING.' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @RestRoute([404, 'NOT_FOUND: no image with this id'], [409, 'FAILED_PRECONDITION: the image is still CREATING'])
   async delete(@Param() { id }: ImageIdParam): Promise<void> {

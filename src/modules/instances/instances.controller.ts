@@ -19,7 +19,10 @@ export class InstancesController {
 
   @Get()
   @Scopes(SCOPE.instancesRead)
-  @ApiOperation({ summary: 'A page of instances, each with its image-creation check (at most three upstream calls per page)' })
+  @ApiOperation({
+    summary: 'A page of instances, each with its image-creation check',
+    description: 'Every given filter must match. A page costs at most three Zenlayer calls, however many instances it holds.',
+  })
   @ApiOkResponse({ type: InstanceWithCheckPage })
   @RestRoute([404, 'NOT_FOUND: an unknown zone id'])
   list(@Query() query: InstancesQuery): Promise<InstanceWithCheckPage> {

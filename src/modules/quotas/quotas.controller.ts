@@ -13,7 +13,10 @@ export class QuotasController {
 
   @Get()
   @Scopes(SCOPE.read)
-  @ApiOperation({ summary: 'Custom image quotas per zone' })
+  @ApiOperation({
+    summary: 'Custom image quotas per zone',
+    description: 'How many custom images each zone holds and may hold; every zone, or those named in `zoneIds` (an unknown zone is a 404).',
+  })
   @ApiOkResponse({ type: [ImageQuota] })
   @RestRoute([404, 'NOT_FOUND: an unknown zone id'])
   list(@Query() { zoneIds }: ZoneIdsQuery): Promise<ImageQuota[]> {

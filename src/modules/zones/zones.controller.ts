@@ -13,7 +13,10 @@ export class ZonesController {
 
   @Get()
   @Scopes(SCOPE.read)
-  @ApiOperation({ summary: 'Zones, and whether images can be made in each' })
+  @ApiOperation({
+    summary: 'Zones, and whether images can be made in each',
+    description: 'Every zone, or those named in `zoneIds`; naming an unknown zone is a 404.',
+  })
   @ApiOkResponse({ type: [Zone] })
   @RestRoute([404, 'NOT_FOUND: an unknown zone id'])
   list(@Query() { zoneIds }: ZoneIdsQuery): Promise<Zone[]> {

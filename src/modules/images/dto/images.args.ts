@@ -1,4 +1,5 @@
 import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
+import { RequireOneOf } from '../../../common/openapi-rules';
 import { PageArgs } from '../../../common/validation/paging';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -94,12 +95,12 @@ export class CreateImageInput {
   @IsResourceId()
   instanceId: string;
 
-  @ApiProperty({ description: '1 to 24 characters: Chinese characters, letters, digits, "-" or "_".', example: 'web-镜像_01', maxLength: 24 })
+  @ApiProperty({ description: '1 to 24 characters: Chinese characters, letters, digits, "-" or "_".', example: 'web-镜像_01' })
   @Field({ description: '1 to 24 characters: Chinese characters, letters, digits, "-" or "_".' })
   @IsImageName()
   name: string;
 
-  @ApiPropertyOptional({ description: 'At most 255 characters.', maxLength: 255 })
+  @ApiPropertyOptional({ description: 'At most 255 characters.' })
   @Field({ nullable: true, description: 'At most 255 characters.' })
   @IsOptional()
   @IsImageDescription()
@@ -120,19 +121,20 @@ export class CreateImageArgs {
 }
 
 @InputType()
+@RequireOneOf('name', 'description')
 export class UpdateImagesInput {
-  @ApiProperty({ type: [String], minItems: 1, maxItems: 100, example: ['img-fra-web-01'] })
+  @ApiProperty({ description: 'The images to change: 1 to 100 distinct ids.', example: ['img-fra-web-01'] })
   @Field(() => [ID])
   @IsIdList()
   ids: string[];
 
-  @ApiPropertyOptional({ description: 'New name: 1 to 24 characters: Chinese characters, letters, digits, "-" or "_".', maxLength: 24 })
+  @ApiPropertyOptional({ description: 'New name: 1 to 24 characters: Chinese characters, letters, digits, "-" or "_".' })
   @Field({ nullable: true })
   @IsOptional()
   @IsImageName()
   name?: string;
 
-  @ApiPropertyOptional({ description: 'New description, at most 255 characters.', maxLength: 255 })
+  @ApiPropertyOptional({ description: 'New description, at most 255 characters.' })
   @Field({ nullable: true })
   @IsOptional()
   @IsImageDescription()

@@ -7,7 +7,6 @@ import { CommaSeparated } from '../../../common/rest';
 import { PageQuery } from '../../../common/validation/paging';
 import {
   IDEMPOTENCY_KEY_RULE,
-  IMAGE_NAME_FILTER_MAX,
   isIdempotencyKey,
   IsIdList,
   IsImageNameFilter,
@@ -40,7 +39,7 @@ export class ImagesQuery extends PageQuery {
   @IsFilterableImageStatus()
   status?: FilterableImageStatus;
 
-  @ApiPropertyOptional({ description: IMAGE_NAME_FILTER_DESCRIPTION, minLength: 1, maxLength: IMAGE_NAME_FILTER_MAX, example: 'CentOS-7.9' })
+  @ApiPropertyOptional({ description: IMAGE_NAME_FILTER_DESCRIPTION, example: 'CentOS-7.9' })
   @IsOptional()
   @IsImageNameFilter()
   name?: string;
@@ -57,7 +56,7 @@ export class ImagesQuery extends PageQuery {
   @MaxLength(64, { message: 'must be at most 64 characters' })
   osType?: string;
 
-  @ApiPropertyOptional({ description: 'Comma-separated image ids', type: String, example: 'img-fra-web-01,img-fra-db-01' })
+  @ApiPropertyOptional({ description: 'Comma-separated image ids (1 to 100, distinct)', example: ['img-fra-web-01', 'img-fra-db-01'] })
   @IsOptional()
   @CommaSeparated()
   @IsIdList()

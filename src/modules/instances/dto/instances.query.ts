@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQuery } from '../../../common/validation/paging';
 import { IsOptional, IsString } from 'class-validator';
 import { CommaSeparated } from '../../../common/rest';
-import { IMAGE_NAME_FILTER_MAX, IsIdList, IsImageNameFilter, IsResourceId, IsZoneId } from '../../../common/validation/rules';
+import { IsIdList, IsImageNameFilter, IsResourceId, IsZoneId } from '../../../common/validation/rules';
 import {
   INSTANCE_NAME_FILTER_DESCRIPTION,
   INSTANCE_STATUS_FILTER_DESCRIPTION,
@@ -23,17 +23,16 @@ export class InstancesQuery extends PageQuery {
   @IsInstanceStatus()
   status?: string;
 
-  @ApiPropertyOptional({ description: INSTANCE_NAME_FILTER_DESCRIPTION, minLength: 1, maxLength: IMAGE_NAME_FILTER_MAX, example: 'web' })
+  @ApiPropertyOptional({ description: INSTANCE_NAME_FILTER_DESCRIPTION, example: 'web' })
   @IsOptional()
   @IsImageNameFilter()
   name?: string;
 
-  @ApiPropertyOptional({ description: 'Comma-separated instance ids', type: String, example: 'ins-fra-stopped,ins-hkg-stopped' })
+  @ApiPropertyOptional({ description: 'Comma-separated instance ids (1 to 100, distinct)', example: ['ins-fra-stopped', 'ins-hkg-stopped'] })
   @IsOptional()
   @CommaSeparated()
   @IsIdList()
   ids?: string[];
-
 
   filter(): InstanceFilter {
     return { ids: this.ids, zoneId: this.zoneId, status: this.status, name: this.name };

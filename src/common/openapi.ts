@@ -1,0 +1,81 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { documentClassRules, documentQueryLists, documentValidationRules } from './openapi-rules';
+import { FieldProblemDocument, ProblemDetails, UpstreamReferenceDocument } from './rest';
+
+const TITLE = 'Zenlayer image gateway — REST';
+
+/** Where the document is served: its UI, JSON and YAML. */
+export const OPENAPI_PATHS = { ui: '/docs', json: '/docs-json', yaml: '/docs-yaml' } as const;
+
+/** The server a document names when it is not served to a request (the published file). */
+export const DEFAULT_SERVER = { url: '/', description: 'The gateway that serves this document (at /docs-json, the document names the origin it was asked at)' };
+
+/**
+ * The OpenAPI document of the REST face, built from the controllers and their DTOs: every
+ * class-validator rule the validation pipe enforces is stated in it (see openapi-rules.ts).
+ */
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  documentValidationRules();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(TITLE)
+      .setDescription(
+        [
+          'Zenlayer Cloud VM images, image quotas, zones and instances for internal services: the same services, validation, caching, idempotency and error codes as the GraphQL API at `/graphql`.',
+          '',
+          'Every error is `application/problem+json` (RFC 9457) with a `code` from the same list as GraphQL `extensions.code`; a bad input lists each bad field in `errors`.',
+          'A path answers a method it does not take with 405 and an `Allow` header.',
+        ].join('\n'),
+      )
+      .setVersion(process.env.npm_package_version ?? '0.1.0')
+      .setLicense('UNLICENSED (proprietary; internal use only)', 'https://docs.npmjs.com/cli/configuring-npm/package-json#license')
+      .addServer(DEFAULT_SERVER.url, DEFAULT_SERVER.description)
+      .addTag('images', 'Custom and public images: list, read, create from a powered-off instance, rename, delete')
+      .addTag('quotas', 'Custom image quotas per zone')
+      .addTag('zones', 'Zones, and whether images can be made in each')
+      .addTag('instances', 'Instances, each with whether an image can be made of it now')
+      .addTag('operations', 'Liveness and readiness probes for orchestrators; no credentials needed')
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key', description: 'An API key of GATEWAY_API_KEYS' }, 'api-key')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key or a JWT' }, 'bearer')
+      .build(),
+    { extraModels: [ProblemDetails, FieldProblemDocument, UpstreamReferenceDocument] },
+  );
+  documentClassRules(document);
+  documentQueryLists(document);
+  allowNullReferences(document);
+  return document;
+}
+
+/**
+ * A nullable member of a model type (`systemDisk: SystemDisk | null`): @nestjs/swagger writes
+ * `nullable` beside `allOf: [$ref]`, which OpenAPI 3.0.3 reads as not admitting null (`nullable`
+ * only widens a `type` in the same schema). Said as OpenAPI 3.0 can say it: the model, or null.
+ */
+function allowNullReferences(document: OpenAPIObject): void {
+  for (const schema of Object.values(document.components?.schemas ?? {}) as Array<{ properties?: Record<string, Record<string, unknown>> }>) {
+    for (const [name, property] of Object.entries(schema.properties ?? {})) {
+      const allOf = property.allOf as unknown[] | undefined;
+      if (property.nullable !== true || allOf?.length !== 1) continue;
+      const { nullable: _nullable, type: _type, allOf: _allOf, ...rest } = property;
+      schema.properties![name] = { ...rest, anyOf: [allOf[0], { type: 'object', nullable: true, enum: [null] }] };
+    }
+  }
+}
+
+/** The document at /docs-json (and /docs-yaml) and its UI at /docs, naming the server each request reached. */
+export function mountOpenApi(app: INestApplication): void {
+  SwaggerModule.setup(OPENAPI_PATHS.ui.slice(1), app, buildOpenApiDocument(app), {
+    jsonDocumentUrl: OPENAPI_PATHS.json.slice(1),
+    yamlDocumentUrl: OPENAPI_PATHS.yaml.slice(1),
+    customSiteTitle: TITLE,
+    patchDocumentOnRequest: (request, _reply, document) => ({ ...document, servers: [{ url: originOf(request as FastifyRequest) }] }),
+  });
+}
+
+/** The origin a request reached, as the client saw it (a loopback proxy's X-Forwarded-* included). */
+function originOf(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}`;
+}
