@@ -72,10 +72,19 @@ describe('the published REST contract (openapi.json)', () => {
     }
   });
 
+  it('refuses a body it cannot read with the statuses it documents', async () => {
+    const post = (contentType: string, body: string) => fetch(`${harness.gateway.url}/v1/images`, { method: 'POST', headers: { 'content-type': contentType }, body });
+    // Each answer is also checked against openapi.json by the suite-wide check.
+    expect((await post('application/json', JSON.stringify({ name: 'x'.repeat(300 * 1024) }))).status).toBe(413);
+    expect((await post('application/xml', '<image/>')).status).toBe(415);
+    expect((await post('application/json', '{"instanceId":')).status).toBe(400);
+  });
+
   it('checks every answer the suites get (this file included)', async () => {
-    const before = contractChecks.rest;
+    const before = { ...contractChecks };
     await fetch(`${harness.gateway.url}/v1/zones`);
-    expect(contractChecks.rest).toBe(before + 1);
+    await harness.graphql('{ zones { id name } }');
+    expect(contractChecks).toEqual({ rest: before.rest + 1, graphql: before.graphql + 1 });
   });
 
   describe('catches an answer that breaks it', () => {

@@ -10,6 +10,12 @@ import { IdempotencyKeyHeader, ImageIdParam, ImagesQuery } from './dto/images.qu
 import { ImagesService } from './images.service';
 import { CreateImagePayload, Image, ImagePage, UpdateImagesPayload } from './models/image.model';
 
+/** How a route with a JSON body refuses a body it cannot read. */
+const BODY_REFUSALS: Array<[number, string]> = [
+  [413, 'BAD_REQUEST: the body is larger than 256 KiB'],
+  [415, 'BAD_REQUEST: the body is not application/json'],
+];
+
 /** The REST face of images: the same services, validation, idempotency and errors as GraphQL. */
 @ApiTags('images')
 @Controller('v1/images')
@@ -57,6 +63,7 @@ export class ImagesController {
   @RestRoute(
     [404, 'NOT_FOUND: no such instance'],
     [409, 'QUOTA_EXCEEDED, FAILED_PRECONDITION (instance running, disk busy, zone unsupported) or IDEMPOTENCY_KEY_REUSED'],
+    ...BODY_REFUSALS,
   )
   create(
     @Body() input: CreateImageInput,
@@ -73,7 +80,7 @@ export class ImagesController {
     description: 'Sets `name`, `description` or both (at least one) on every listed image, then answers the images as they now are.',
   })
   @ApiOkResponse({ type: UpdateImagesPayload })
-  @RestRoute([404, 'NOT_FOUND: an unknown image id'], [409, 'FAILED_PRECONDITION: an image still CREATING'])
+  @RestRoute([404, 'NOT_FOUND: an unknown image id'], [409, 'FAILED_PRECONDITION: an image still CREATING'], ...BODY_REFUSALS)
   update(@Body() input: UpdateImagesInput): Promise<UpdateImagesPayload> {
     return this.images.update(input);
   }
