@@ -32,6 +32,15 @@ describe('starting the gateway', () => {
     for (const name of ['PORT', 'ZENLAYER_TIMEOUT_MS', 'ZENLAYER_ACCESS_KEY_PASSWORD']) expect(message).toContain(name);
   });
 
+  it('says what is wrong with a variable once', async () => {
+    const started = runGatewayProcess({ PORT: 'abc' });
+    expect(await started.exited).toBe(1);
+    expect(started.stderr.join('')).toBe(
+      'Invalid configuration; fix these environment variables:\n  - PORT: must be a whole number from 0 to 65535 (got "abc")\n',
+    );
+    expect(started.lines).toEqual([]);
+  });
+
   it('refuses to start in production without credentials or client authentication', async () => {
     const started = runGatewayProcess({ NODE_ENV: 'production' });
     expect(await started.exited).toBe(1);

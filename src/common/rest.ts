@@ -70,6 +70,8 @@ export const RestRoute = (...extra: Array<[number, string]>) =>
       Allow: { description: 'The methods the path takes, e.g. `GET, HEAD`', schema: { type: 'string' } },
     }),
     problemResponse(408, 'BAD_REQUEST: the request was not in within REQUEST_TIMEOUT_MS'),
+    problemResponse(414, 'BAD_REQUEST: the URL, or a path parameter in it, is too long'),
+    problemResponse(431, 'BAD_REQUEST: the request headers are too large'),
     problemResponse(429, 'RATE_LIMITED: too many requests (or failed logins) for this client or address', RETRY_AFTER),
     problemResponse(500, 'INTERNAL_SERVER_ERROR: a fault in the gateway; `detail` carries the request id to quote'),
     problemResponse(502, 'UPSTREAM_ERROR: Zenlayer refused or answered unreadably'),

@@ -46,6 +46,10 @@ describe('loadConfig', () => {
     );
   });
 
+  it('gives each reason once, even when several rules share it', () => {
+    expect(problemsOf({ PORT: 'abc' }).get('PORT')).toEqual(['must be a whole number from 0 to 65535 (got "abc")']);
+  });
+
   it('puts every bad variable in the message, without secret values', () => {
     try {
       loadConfig({ PORT: '-1', GATEWAY_API_KEYS: '[{"name":"web","key":"short-secret-key","scopes":["x"]}]' });

@@ -37,7 +37,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
   const vars = plainToInstance(EnvironmentVariables, pickKnown(env));
   for (const error of validateSync(vars, { forbidUnknownValues: false })) {
     const shown = SECRET_VARIABLES.has(error.property) ? '' : ` (got ${JSON.stringify(error.value)})`;
-    problems.add(error.property, `${Object.values(error.constraints ?? {}).join('; ')}${shown}`);
+    // Rules that share a message (IsInt, Min and Max of a number in range) say it once.
+    const reasons = new Set(Object.values(error.constraints ?? {}));
+    problems.add(error.property, `${[...reasons].join('; ')}${shown}`);
   }
 
   const credentials = upstreamCredentials(vars, problems);

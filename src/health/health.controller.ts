@@ -12,6 +12,8 @@ import { Lifecycle } from './lifecycle';
 /** Liveness and readiness for orchestrators (@nestjs/terminus). */
 @ApiTags('operations')
 @problemResponse(405, 'The probes take GET and HEAD only; `Allow` says so')
+@problemResponse(414, 'BAD_REQUEST: the URL is too long')
+@problemResponse(431, 'BAD_REQUEST: the request headers are too large')
 @Public()
 @Controller()
 export class HealthController {
