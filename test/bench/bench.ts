@@ -124,13 +124,18 @@ interface Tally {
   upstreamCalls: number;
 }
 
-async function main(): Promise<void> {
-  if (!Number.isFinite(SECONDS) || SECONDS < 1 || SECONDS > 300 || !Number.isInteger(ROUNDS) || ROUNDS < 1 || ROUNDS > 10) {
-    throw new Error('BENCH_SECONDS must be 1-300 and BENCH_ROUNDS 1-10');
-  }
+/** What is wrong with the BENCH_* settings, one line each; empty when they are usable. */
+function settingProblems(): string[] {
+  const problems: string[] = [];
+  if (!Number.isFinite(SECONDS) || SECONDS < 1 || SECONDS > 300) problems.push(`BENCH_SECONDS must be a number of seconds from 1 to 300 (got ${process.env.BENCH_SECONDS})`);
+  if (!Number.isInteger(ROUNDS) || ROUNDS < 1 || ROUNDS > 10) problems.push(`BENCH_ROUNDS must be a whole number from 1 to 10 (got ${process.env.BENCH_ROUNDS})`);
   if (!Number.isInteger(STEADY_SECONDS) || (STEADY_SECONDS !== 0 && (STEADY_SECONDS < 20 || STEADY_SECONDS > 600))) {
-    throw new Error('BENCH_STEADY_SECONDS must be 0 (skip) or 20-600');
+    problems.push(`BENCH_STEADY_SECONDS must be 0 (no steady run) or a whole number of seconds from 20 to 600 (got ${process.env.BENCH_STEADY_SECONDS})`);
   }
+  return problems;
+}
+
+async function main(): Promise<void> {
   const simulator = await start(['dist/simulator/main'], { SIMULATOR_HOST: '127.0.0.1', SIMULATOR_PORT: '0', SIMULATOR_IMAGE_READY_MS: '1000' }, (l) => l.url);
   const profileDir = PROFILE ? mkdtempSync(join(tmpdir(), 'gateway-profile-')) : undefined;
   const plain = await start([...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), 'dist/main'], gatewayEnv(simulator.url, '0'), gatewayUrl);
@@ -271,6 +276,12 @@ async function main(): Promise<void> {
     }
   }
   if (process.env.BENCH_STRICT === '1' && targets.some(([, ok]) => !ok)) process.exitCode = 1;
+}
+
+const problems = settingProblems();
+if (problems.length > 0) {
+  process.stderr.write(`${problems.join('\n')}\n`);
+  process.exit(1);
 }
 
 main().catch((error: unknown) => {
