@@ -31,7 +31,6 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         ].join('\n'),
       )
       .setVersion(process.env.npm_package_version ?? '0.1.0')
-      .setLicense('UNLICENSED (proprietary; internal use only)', 'https://docs.npmjs.com/cli/configuring-npm/package-json#license')
       .addServer(DEFAULT_SERVER.url, DEFAULT_SERVER.description)
       .addTag('images', 'Custom and public images: list, read, create from a powered-off instance, rename, delete')
       .addTag('quotas', 'Custom image quotas per zone')
@@ -43,6 +42,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       .build(),
     { extraModels: [ProblemDetails, FieldProblemDocument, UpstreamReferenceDocument] },
   );
+  // Not open source (package.json: UNLICENSED): a name, and no licence text to link to.
+  document.info.license = { name: 'UNLICENSED: proprietary, for internal use only' };
   documentClassRules(document);
   documentQueryLists(document);
   allowNullReferences(document);
