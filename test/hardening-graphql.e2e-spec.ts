@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { SIMULATOR_DEFAULT_CREDENTIALS, ZenlayerSimulator } from '../src/simulator';
-import { API_KEYS_ENV, JWT_SECRET, KEYS } from './helpers/clients';
+import { ZenlayerSimulator } from '../src/simulator';
+import { CLIENT_AUTH_ENV, KEYS } from './helpers/clients';
 import { eventually, GraphqlAnswer, Harness, startHarness } from './helpers/harness';
-import { GatewayProcess, runGatewayProcess } from './helpers/process';
+import { GatewayProcess, runGatewayProcess, upstreamEnv } from './helpers/process';
 
-const AUTH = { GATEWAY_API_KEYS: API_KEYS_ENV, JWT_SECRET, JWT_ISSUER: 'https://id.example.com', JWT_AUDIENCE: 'zenlayer-gateway', RATE_LIMIT_PER_MINUTE: '0' };
+const AUTH = { ...CLIENT_AUTH_ENV, RATE_LIMIT_PER_MINUTE: '0' };
 const reader = { 'x-api-key': KEYS.reader };
 const writer = { 'x-api-key': KEYS.writer };
 
@@ -40,9 +40,7 @@ describe('client mistakes in production: 400 with a code, no error log', () => {
     gateway = runGatewayProcess({
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
-      ZENLAYER_BASE_URL: upstream,
-      ZENLAYER_ACCESS_KEY_ID: SIMULATOR_DEFAULT_CREDENTIALS.accessKeyId,
-      ZENLAYER_ACCESS_KEY_PASSWORD: SIMULATOR_DEFAULT_CREDENTIALS.accessKeyPassword,
+      ...upstreamEnv(upstream),
       ...AUTH,
     });
     base = new URL(await gateway.graphqlUrl()).origin;

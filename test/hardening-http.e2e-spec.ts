@@ -1,21 +1,17 @@
 import { connect } from 'node:net';
 import { SIMULATOR_DEFAULT_CREDENTIALS, ZenlayerSimulator } from '../src/simulator';
-import { API_KEYS_ENV, hsToken, JWT_SECRET, KEYS } from './helpers/clients';
+import { API_KEYS_ENV, CLIENT_AUTH_ENV, hsToken, KEYS } from './helpers/clients';
 import { Harness, startHarness } from './helpers/harness';
-import { GatewayProcess, runGatewayProcess } from './helpers/process';
+import { GatewayProcess, runGatewayProcess, upstreamEnv } from './helpers/process';
 import { collect, wsClient } from './helpers/ws';
 
 /** Hostile clients against a production-mode gateway: slow bodies, key guessing, leaks, identity collisions. */
 
 const REQUEST_TIMEOUT_MS = 1000;
 const AUTH_FAILURES_PER_MINUTE = 10;
-const ISSUER = 'https://id.example.com';
 const PRODUCTION = {
   NODE_ENV: 'production',
-  GATEWAY_API_KEYS: API_KEYS_ENV,
-  JWT_SECRET,
-  JWT_ISSUER: ISSUER,
-  JWT_AUDIENCE: 'zenlayer-gateway',
+  ...CLIENT_AUTH_ENV,
   RATE_LIMIT_PER_MINUTE: '0',
   REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
   AUTH_FAILURES_PER_MINUTE: String(AUTH_FAILURES_PER_MINUTE),
@@ -327,9 +323,7 @@ describe('credentials and upstream text in the log', () => {
     gateway = runGatewayProcess({
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
-      ZENLAYER_BASE_URL: upstream,
-      ZENLAYER_ACCESS_KEY_ID: SIMULATOR_DEFAULT_CREDENTIALS.accessKeyId,
-      ZENLAYER_ACCESS_KEY_PASSWORD: SIMULATOR_DEFAULT_CREDENTIALS.accessKeyPassword,
+      ...upstreamEnv(upstream),
       GATEWAY_API_KEYS: API_KEYS_ENV,
       CACHE_TTL_ZONES_SECONDS: '0',
       REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),

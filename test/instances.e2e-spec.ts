@@ -1,4 +1,4 @@
-import { API_KEYS_ENV, hsToken, JWT_SECRET, KEYS } from './helpers/clients';
+import { CLIENT_AUTH_ENV, hsToken, KEYS } from './helpers/clients';
 import { Harness, startHarness } from './helpers/harness';
 
 const CHECK = 'allowed reasons { code message } quota { zoneId count maxCount remaining }';
@@ -369,10 +369,7 @@ describe('the instances:read scope', () => {
   beforeAll(async () => {
     h = await startHarness({
       NODE_ENV: 'production',
-      GATEWAY_API_KEYS: API_KEYS_ENV,
-      JWT_SECRET,
-      JWT_ISSUER: 'https://id.example.com',
-      JWT_AUDIENCE: 'zenlayer-gateway',
+      ...CLIENT_AUTH_ENV,
       RATE_LIMIT_PER_MINUTE: '0',
     });
   });

@@ -1,10 +1,10 @@
 import { createServer, Server } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { AddressInfo } from 'node:net';
-import { SIMULATOR_DEFAULT_CREDENTIALS, ZenlayerSimulator } from '../src/simulator';
+import { ZenlayerSimulator } from '../src/simulator';
 import { API_KEYS_ENV, KEYS } from './helpers/clients';
 import { eventually, Harness, startHarness } from './helpers/harness';
-import { GatewayProcess, runGatewayProcess } from './helpers/process';
+import { GatewayProcess, runGatewayProcess, upstreamEnv } from './helpers/process';
 
 /** A value of one sample of the Prometheus text format, 0 when absent. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number {
@@ -98,9 +98,7 @@ describe('logs and traces of one request, from the gateway process', () => {
     gateway = runGatewayProcess({
       NODE_ENV: 'development',
       LOG_LEVEL: 'info',
-      ZENLAYER_BASE_URL: upstream,
-      ZENLAYER_ACCESS_KEY_ID: SIMULATOR_DEFAULT_CREDENTIALS.accessKeyId,
-      ZENLAYER_ACCESS_KEY_PASSWORD: SIMULATOR_DEFAULT_CREDENTIALS.accessKeyPassword,
+      ...upstreamEnv(upstream),
       GATEWAY_API_KEYS: API_KEYS_ENV,
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(collector.address() as AddressInfo).port}`,
       OTEL_BSP_SCHEDULE_DELAY: '100',

@@ -1,16 +1,14 @@
-import { SIMULATOR_DEFAULT_CREDENTIALS, ZenlayerSimulator } from '../src/simulator';
+import { ZenlayerSimulator } from '../src/simulator';
 import { API_KEYS_ENV, KEYS } from './helpers/clients';
 import { eventually } from './helpers/harness';
-import { GatewayProcess, runGatewayProcess } from './helpers/process';
+import { GatewayProcess, runGatewayProcess, upstreamEnv } from './helpers/process';
 import { RedisServer, startRedis } from './helpers/redis-server';
 
 /** The environment of a replica in production mode, sharing the given simulator and Redis. */
 const replicaEnv = (upstream: string, redisUrl: string, extra: Record<string, string>) => ({
   NODE_ENV: 'production',
   LOG_LEVEL: 'warn',
-  ZENLAYER_BASE_URL: upstream,
-  ZENLAYER_ACCESS_KEY_ID: SIMULATOR_DEFAULT_CREDENTIALS.accessKeyId,
-  ZENLAYER_ACCESS_KEY_PASSWORD: SIMULATOR_DEFAULT_CREDENTIALS.accessKeyPassword,
+  ...upstreamEnv(upstream),
   GATEWAY_API_KEYS: API_KEYS_ENV,
   REDIS_URL: redisUrl,
   ...extra,

@@ -1,6 +1,6 @@
 import { SIMULATOR_DEFAULT_CREDENTIALS, ZenlayerSimulator } from '../src/simulator';
-import { API_KEYS_ENV, hsToken, JWT_SECRET, KEYS } from './helpers/clients';
-import { GatewayProcess, runGatewayProcess } from './helpers/process';
+import { CLIENT_AUTH_ENV, hsToken, JWT_SECRET, KEYS } from './helpers/clients';
+import { GatewayProcess, runGatewayProcess, upstreamEnv } from './helpers/process';
 
 /**
  * A session of good, bad and failing calls against the gateway running as its own process,
@@ -30,14 +30,9 @@ describe('secrets never shown, and the audit log', () => {
     gateway = runGatewayProcess({
       NODE_ENV: 'production',
       LOG_LEVEL: 'trace',
-      ZENLAYER_BASE_URL: upstream,
-      ZENLAYER_ACCESS_KEY_ID: SIMULATOR_DEFAULT_CREDENTIALS.accessKeyId,
-      ZENLAYER_ACCESS_KEY_PASSWORD: SIMULATOR_DEFAULT_CREDENTIALS.accessKeyPassword,
+      ...upstreamEnv(upstream),
       ZENLAYER_TIMEOUT_MS: '1000',
-      GATEWAY_API_KEYS: API_KEYS_ENV,
-      JWT_SECRET,
-      JWT_ISSUER: 'https://id.example.com',
-      JWT_AUDIENCE: 'zenlayer-gateway',
+      ...CLIENT_AUTH_ENV,
       CACHE_TTL_ZONES_SECONDS: '0',
       CACHE_TTL_QUOTAS_SECONDS: '0',
       CACHE_TTL_IMAGES_SECONDS: '0',

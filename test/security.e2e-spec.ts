@@ -5,15 +5,12 @@ import { GraphQLSchema } from 'graphql';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { INTROSPECTION_DISABLED_MESSAGE } from '../src/common/errors';
 import { PUBLIC_KEY, SCOPES_KEY } from '../src/auth/scopes';
-import { API_KEYS_ENV, hsToken, JWT_SECRET, KEYS } from './helpers/clients';
+import { CLIENT_AUTH_ENV, hsToken, KEYS } from './helpers/clients';
 import { Harness, startHarness } from './helpers/harness';
 
 const PRODUCTION = {
   NODE_ENV: 'production',
-  GATEWAY_API_KEYS: API_KEYS_ENV,
-  JWT_SECRET,
-  JWT_ISSUER: 'https://id.example.com',
-  JWT_AUDIENCE: 'zenlayer-gateway',
+  ...CLIENT_AUTH_ENV,
   RATE_LIMIT_PER_MINUTE: '0',
 };
 

@@ -1,4 +1,4 @@
-import { API_KEYS_ENV, hsToken, JWT_SECRET, KEYS } from './helpers/clients';
+import { CLIENT_AUTH_ENV, hsToken, KEYS } from './helpers/clients';
 import { eventually, Harness, startHarness } from './helpers/harness';
 import { collect, wsClient } from './helpers/ws';
 
@@ -95,7 +95,7 @@ describe('imageStatusChanged over graphql-ws', () => {
 describe('subscriptions with client authentication', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ ...POLLING, GATEWAY_API_KEYS: API_KEYS_ENV, JWT_SECRET, JWT_ISSUER: 'https://id.example.com', JWT_AUDIENCE: 'zenlayer-gateway' });
+    h = await startHarness({ ...POLLING, ...CLIENT_AUTH_ENV });
   });
   afterAll(() => h.close());
 

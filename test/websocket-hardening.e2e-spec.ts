@@ -4,10 +4,10 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INTROSPECTION_DISABLED_MESSAGE } from '../src/common/errors';
-import { SIMULATOR_DEFAULT_CREDENTIALS, ZenlayerSimulator } from '../src/simulator';
-import { API_KEYS_ENV, hsToken, JWT_SECRET, KEYS } from './helpers/clients';
+import { ZenlayerSimulator } from '../src/simulator';
+import { API_KEYS_ENV, CLIENT_AUTH_ENV, hsToken, KEYS } from './helpers/clients';
 import { eventually, Harness, startHarness } from './helpers/harness';
-import { GatewayProcess, runGatewayProcess } from './helpers/process';
+import { GatewayProcess, runGatewayProcess, upstreamEnv } from './helpers/process';
 import { acknowledgedConnection, clientFrameHeader, collect, rawConnection, RawConnection, rawExchange, wsClient } from './helpers/ws';
 
 const WATCH = 'subscription Watch($id: ID!) { imageStatusChanged(id: $id) { id status } }';
@@ -16,10 +16,7 @@ const WATCH = 'subscription Watch($id: ID!) { imageStatusChanged(id: $id) { id s
 const GATEWAY_ENV = {
   NODE_ENV: 'production',
   LOG_LEVEL: 'error',
-  GATEWAY_API_KEYS: API_KEYS_ENV,
-  JWT_SECRET,
-  JWT_ISSUER: 'https://id.example.com',
-  JWT_AUDIENCE: 'zenlayer-gateway',
+  ...CLIENT_AUTH_ENV,
   RATE_LIMIT_PER_MINUTE: '40',
   GRAPHQL_MAX_ROOT_FIELDS: '5',
   GRAPHQL_WS_INIT_TIMEOUT_MS: '500',
@@ -145,9 +142,7 @@ describe('WebSocket hardening (the gateway process, production mode)', () => {
     const upstream = await simulator.listen(0, '127.0.0.1');
     gateway = runGatewayProcess({
       ...GATEWAY_ENV,
-      ZENLAYER_BASE_URL: upstream,
-      ZENLAYER_ACCESS_KEY_ID: SIMULATOR_DEFAULT_CREDENTIALS.accessKeyId,
-      ZENLAYER_ACCESS_KEY_PASSWORD: SIMULATOR_DEFAULT_CREDENTIALS.accessKeyPassword,
+      ...upstreamEnv(upstream),
     });
     url = new URL(await gateway.graphqlUrl()).origin;
     port = Number(new URL(url).port);

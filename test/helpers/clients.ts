@@ -13,6 +13,8 @@ export const KEYS = {
   picker: 'picker-key-4b8e2f6a0c3d7e1b5f9a',
 };
 export const JWT_SECRET = 'jwt-secret-for-tests-0123456789abcdef-0123456789';
+export const JWT_ISSUER = 'https://id.example.com';
+export const JWT_AUDIENCE = 'zenlayer-gateway';
 
 export const API_KEYS_ENV = JSON.stringify([
   { name: 'frontend-reader', key: KEYS.reader, scopes: ['images:read'] },
@@ -21,6 +23,9 @@ export const API_KEYS_ENV = JSON.stringify([
   { name: 'hashed-service', keySha256: createHash('sha256').update(KEYS.hashed).digest('hex'), scopes: ['images:read'] },
   { name: 'create-image-screen', key: KEYS.picker, scopes: ['images:read', 'instances:read'] },
 ]);
+
+/** A gateway's client authentication for these clients: the keys above and tokens from {@link hsToken}. */
+export const CLIENT_AUTH_ENV = { GATEWAY_API_KEYS: API_KEYS_ENV, JWT_SECRET, JWT_ISSUER, JWT_AUDIENCE };
 
 export interface TokenOptions {
   sub?: string;
@@ -38,8 +43,8 @@ export function hsToken(options: TokenOptions = {}): Promise<string> {
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(options.sub ?? 'user-42')
     .setIssuedAt()
-    .setIssuer(options.issuer ?? 'https://id.example.com')
-    .setAudience(options.audience ?? 'zenlayer-gateway')
+    .setIssuer(options.issuer ?? JWT_ISSUER)
+    .setAudience(options.audience ?? JWT_AUDIENCE)
     .setExpirationTime(options.expiresIn ?? '5m');
   if (options.notBefore !== undefined) jwt.setNotBefore(options.notBefore);
   return jwt.sign(new TextEncoder().encode(options.secret ?? JWT_SECRET));

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { SIMULATOR_DEFAULT_CREDENTIALS } from '../../src/simulator';
 
 const ROOT = join(__dirname, '../..');
 
@@ -16,6 +17,13 @@ export interface GatewayProcess {
   graphqlUrl(): Promise<string>;
   stop(): Promise<void>;
 }
+
+/** The variables that point a gateway at a simulator listening at `upstream`, with the simulator's key pair. */
+export const upstreamEnv = (upstream: string): Record<string, string> => ({
+  ZENLAYER_BASE_URL: upstream,
+  ZENLAYER_ACCESS_KEY_ID: SIMULATOR_DEFAULT_CREDENTIALS.accessKeyId,
+  ZENLAYER_ACCESS_KEY_PASSWORD: SIMULATOR_DEFAULT_CREDENTIALS.accessKeyPassword,
+});
 
 /** Runs `src/main.ts` as `npm start` would (through ts-node), with only the given environment. */
 export function runGatewayProcess(env: Record<string, string>): GatewayProcess {
