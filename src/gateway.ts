@@ -60,6 +60,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     config = { ...config, zenlayer: { ...config.zenlayer, baseUrl, credentials: config.simulator.credentials } };
   }
 
+  const headers = securityHeaders();
   // Fastify rather than Express: chosen by measurement (the README's Performance section); the
   // bare framework alone answers several times more requests per second on Fastify.
   const adapter = new FastifyAdapter({
@@ -74,8 +75,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     requestTimeout: config.requestTimeoutMs,
     http: { headersTimeout: config.requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, Math.ceil(config.requestTimeoutMs / 4)) },
     // The router's and Node's own refusals (414, 431, 408, 400) answered like every other one.
-    frameworkErrors: frameworkErrorHandler(securityHeaders()),
-    clientErrorHandler: clientErrorHandler(securityHeaders()),
+    frameworkErrors: frameworkErrorHandler(headers),
+    clientErrorHandler: clientErrorHandler(headers),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
@@ -91,7 +92,6 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   fastify.addHook('onRequest', requestContextHook(config.requestDeadlineMs));
   registerHttpMetrics(fastify, app.get(Metrics));
   registerRequestLog(fastify);
-  const headers = securityHeaders();
   fastify.addHook('onRequest', (_request, reply, done) => {
     reply.headers(headers);
     done();

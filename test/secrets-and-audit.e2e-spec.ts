@@ -1,4 +1,5 @@
 import { SIMULATOR_DEFAULT_CREDENTIALS, ZenlayerSimulator } from '../src/simulator';
+import { collect, Received, wsClient } from './helpers/ws';
 import { CLIENT_AUTH_ENV, hsToken, JWT_SECRET, KEYS } from './helpers/clients';
 import { GatewayProcess, runGatewayProcess, upstreamEnv } from './helpers/process';
 
@@ -11,6 +12,7 @@ describe('secrets never shown, and the audit log', () => {
   const simulator = new ZenlayerSimulator({ imageReadyDelayMs: 200 });
   let gateway: GatewayProcess;
   let url: string;
+  let wsAnswer: Received;
   const responses: string[] = [];
   const tokens: string[] = [];
 
@@ -65,6 +67,10 @@ describe('secrets never shown, and the audit log', () => {
     simulator.injectFault('DeleteImages', { kind: 'malformed' });
     await call('mutation Broken { deleteImages(ids: ["img-hkg-app-02"]) { deletedIds } }', { 'x-api-key': KEYS.writer });
     await call('mutation Bad { createImage(input: { instanceId: "ins-fra-stopped", name: "bad name!" }) { imageId } }', { 'x-api-key': KEYS.writer });
+    // The same over WebSocket: audited alike.
+    const ws = wsClient(url.replace(/\/graphql$/, ''), { 'x-api-key': KEYS.otherWriter });
+    wsAnswer = await collect(ws, 'mutation OverWebSocket { deleteImages(ids: ["img-hkg-app-01"]) { deletedIds } }', {});
+    await ws.dispose();
     await gateway.stop();
   });
   afterAll(async () => {
@@ -103,7 +109,11 @@ describe('secrets never shown, and the audit log', () => {
         upstreamRequestId: expect.stringMatching(/\S/),
       }),
       expect.objectContaining({ client: 'key:ops-writer', operation: 'mutation Broken', action: 'DeleteImages', outcome: 'GATEWAY_UPSTREAM_BAD_RESPONSE' }),
+      expect.objectContaining({ client: 'key:batch-writer', operation: 'mutation OverWebSocket', action: 'DeleteImages', outcome: 'OK' }),
     ]);
-    for (const line of audit) expect(line.requestId).toMatch(/^session-\d+$/);
+    expect(wsAnswer.values).toEqual([{ data: { deleteImages: { deletedIds: ['img-hkg-app-01'] } } }]);
+    for (const line of audit.slice(0, -1)) expect(line.requestId).toMatch(/^session-\d+$/);
+    // An operation over WebSocket has a request id of its own, as an HTTP request has.
+    expect(audit.at(-1).requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 });

@@ -10,6 +10,6 @@ import { ScopesGuard } from './scopes.guard';
 @Global()
 @Module({
   providers: [Authenticator, ClientRateLimiter, AuthFailureLimiter, AuthenticationHook, { provide: APP_GUARD, useClass: ScopesGuard }],
-  exports: [Authenticator, AuthFailureLimiter, AuthenticationHook],
+  exports: [Authenticator, ClientRateLimiter, AuthFailureLimiter, AuthenticationHook],
 })
 export class AuthModule {}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, sendGatewayError } from '../common/errors';
-import { currentRequest, pathOf } from '../common/request-context';
+import { currentRequest, pathOf, GRAPHQL_PATH } from '../common/request-context';
 import { AuthFailureLimiter } from './auth-failure-limiter';
 import { Authenticator } from './authenticator';
 import { ClientRateLimiter } from './client-rate-limiter';
@@ -44,7 +44,7 @@ export class AuthenticationHook {
     const context = currentRequest();
     if (context) {
       context.client = identity.id;
-      if (path !== '/graphql') context.operation = `${request.method} ${path}`;
+      if (path !== GRAPHQL_PATH) context.operation = `${request.method} ${path}`;
     }
     await this.rateLimiter.consume(identity.kind === 'anonymous' ? `ip:${request.ip}` : identity.id);
   }

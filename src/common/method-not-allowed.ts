@@ -1,6 +1,7 @@
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import FindMyWay, { HTTPMethod } from 'find-my-way';
 import { GatewayError, sendGatewayError } from './errors';
+import { pathOf } from './request-context';
 
 /**
  * Answers a method a path does not take with 405 and an `Allow` header listing those it does
@@ -11,28 +12,20 @@ import { GatewayError, sendGatewayError } from './errors';
 export function answerUnsupportedMethods(fastify: FastifyInstance): void {
   // A second router with the same paths, asked only about requests the first could not route.
   const routes = FindMyWay({ ignoreTrailingSlash: true });
-  const methodsOf = new Map<string, Set<string>>();
+  const methods = new Set<HTTPMethod>();
   fastify.addHook('onRoute', (route) => {
     if (route.url.includes('*')) return;
-    const methods = (Array.isArray(route.method) ? route.method : [route.method]).map((method) => method.toUpperCase());
-    for (const method of methods) {
-      if (!routes.hasRoute(method as HTTPMethod, route.url)) routes.on(method as HTTPMethod, route.url, () => undefined);
+    for (const method of [route.method].flat().map((one) => one.toUpperCase() as HTTPMethod)) {
+      methods.add(method);
+      if (!routes.hasRoute(method, route.url)) routes.on(method, route.url, () => undefined);
     }
-    methodsOf.set(route.url, new Set([...(methodsOf.get(route.url) ?? []), ...methods]));
   });
-
-  const allowedFor = (path: string): string[] => {
-    const allowed = new Set<string>();
-    for (const method of new Set([...methodsOf.values()].flatMap((methods) => [...methods]))) {
-      if (routes.find(method as HTTPMethod, path)) allowed.add(method);
-    }
-    return [...allowed].sort(byUsualOrder);
-  };
+  const allowedFor = (path: string): string[] => [...methods].filter((method) => routes.find(method, path)).sort(byUsualOrder);
 
   const hook: onRequestHookHandler = (request, reply, done) => {
     // A routed request has its route; only the router's misses are asked about.
     if (request.routeOptions.url !== undefined) return done();
-    const path = request.url.split('?', 1)[0];
+    const path = pathOf(request.url);
     const allowed = allowedFor(path);
     if (allowed.length === 0) return done();
     reply.header('allow', allowed.join(', '));

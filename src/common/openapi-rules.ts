@@ -1,5 +1,6 @@
 import { DECORATORS, OpenAPIObject } from '@nestjs/swagger';
 import { getMetadataStorage } from 'class-validator';
+import { requiredOneOf } from './validation/rules';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 
 /** A JSON Schema fragment, as @nestjs/swagger keeps it for a property. */
@@ -29,22 +30,6 @@ const RULES: Record<string, (constraints: any[]) => SchemaFragment> = {
 /** Rules that shape validation but say nothing about a value's form. */
 const SILENT = new Set(['isOptional', 'nestedValidation', 'whitelistValidation', 'conditionalValidation']);
 
-/** The metadata key under which classes list "at least one of these properties" rules. */
-const ONE_OF_REQUIRED = 'gateway:requireOneOf';
-
-/**
- * Marks a DTO that needs at least one of `properties` set. The service enforces it (it has the
- * whole input at hand); the OpenAPI document states it as `anyOf` of `required` lists.
- */
-export const RequireOneOf =
-  (...properties: string[]): ClassDecorator =>
-  (target) => {
-    Reflect.defineMetadata(ONE_OF_REQUIRED, properties, target);
-  };
-
-/** The properties of which `dto` needs at least one, when it is marked with {@link RequireOneOf}. */
-export const requiredOneOf = (dto: object): string[] | undefined => Reflect.getMetadata(ONE_OF_REQUIRED, dto.constructor);
-
 /**
  * Writes every class-validator rule of every class that is also an OpenAPI model (it has
  * `@ApiProperty` members) into its @nestjs/swagger property metadata, so the published
@@ -67,12 +52,12 @@ export function documentValidationRules(): void {
         throw new Error(`${target.name}.${property} is validated but has no @ApiProperty: the OpenAPI document would not state its rules`);
       }
       const existing = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, target.prototype, property) ?? {};
-      Reflect.defineMetadata(DECORATORS.API_MODEL_PROPERTIES, { ...existing, ...schemaOf(target.name, property, rules, existing) }, target.prototype, property);
+      Reflect.defineMetadata(DECORATORS.API_MODEL_PROPERTIES, { ...existing, ...schemaOf(target.name, property, rules) }, target.prototype, property);
     }
   }
 }
 
-function schemaOf(className: string, property: string, rules: ValidationMetadata[], existing: SchemaFragment): SchemaFragment {
+function schemaOf(className: string, property: string, rules: ValidationMetadata[]): SchemaFragment {
   const own: SchemaFragment = {};
   const items: SchemaFragment = {};
   for (const rule of rules) {
@@ -82,15 +67,11 @@ function schemaOf(className: string, property: string, rules: ValidationMetadata
     if (!describe) throw new Error(`${className}.${property}: the rule "${name}" has no OpenAPI form; add it to RULES in src/common/openapi-rules.ts`);
     Object.assign(rule.each ? items : own, describe(rule.constraints ?? []));
   }
-  const isList = own.type === 'array' || Object.keys(items).length > 0;
-  if (!isList) {
-    // @nestjs/swagger takes `type` as a constructor or a name; an integer is a name of its own.
-    return own.type === 'integer' || existing.type === undefined ? own : { ...own, type: own.type === 'string' ? String : existing.type };
-  }
+  if (own.type !== 'array' && Object.keys(items).length === 0) return own;
   // A list: the property is an array of `items`. (In a query string it is one comma-separated
   // value, `?ids=a,b`: see documentQueryLists.)
   const { type: itemType, ...itemRules } = items;
-  return { ...own, type: 'array', isArray: undefined, items: { type: itemType ?? 'string', ...itemRules } };
+  return { ...own, type: 'array', items: { type: itemType ?? 'string', ...itemRules } };
 }
 
 /**
@@ -107,10 +88,10 @@ export function documentQueryLists(document: OpenAPIObject): void {
   }
 }
 
-/** States each {@link RequireOneOf} rule in `document` as `anyOf` on the class's schema. */
+/** States each `RequireOneOf` rule (validation/rules.ts) in `document` as `anyOf` on the class's schema. */
 export function documentClassRules(document: OpenAPIObject): void {
   for (const [target] of validatedClasses()) {
-    const oneOf: string[] | undefined = Reflect.getMetadata(ONE_OF_REQUIRED, target);
+    const oneOf = requiredOneOf(target);
     const schema = document.components?.schemas?.[target.name];
     if (oneOf && schema) Object.assign(schema, { anyOf: oneOf.map((name) => ({ required: [name] })) });
   }

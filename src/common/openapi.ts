@@ -6,11 +6,8 @@ import { FieldProblemDocument, ProblemDetails, UpstreamReferenceDocument } from 
 
 const TITLE = 'Zenlayer image gateway — REST';
 
-/** Where the document is served: its UI, JSON and YAML. */
-export const OPENAPI_PATHS = { ui: '/docs', json: '/docs-json', yaml: '/docs-yaml' } as const;
-
 /** The server a document names when it is not served to a request (the published file). */
-export const DEFAULT_SERVER = { url: '/', description: 'The gateway that serves this document (at /docs-json, the document names the origin it was asked at)' };
+const DEFAULT_SERVER = { url: '/', description: 'The gateway that serves this document (at /docs-json, the document names the origin it was asked at)' };
 
 /**
  * The OpenAPI document of the REST face, built from the controllers and their DTOs: every
@@ -68,9 +65,9 @@ function allowNullReferences(document: OpenAPIObject): void {
 
 /** The document at /docs-json (and /docs-yaml) and its UI at /docs, naming the server each request reached. */
 export function mountOpenApi(app: INestApplication): void {
-  SwaggerModule.setup(OPENAPI_PATHS.ui.slice(1), app, buildOpenApiDocument(app), {
-    jsonDocumentUrl: OPENAPI_PATHS.json.slice(1),
-    yamlDocumentUrl: OPENAPI_PATHS.yaml.slice(1),
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), {
+    jsonDocumentUrl: 'docs-json',
+    yamlDocumentUrl: 'docs-yaml',
     customSiteTitle: TITLE,
     patchDocumentOnRequest: (request, _reply, document) => ({ ...document, servers: [{ url: originOf(request as FastifyRequest) }] }),
   });

@@ -28,6 +28,9 @@ const storage = new AsyncLocalStorage<RequestContext>();
 /** The context of the request being served, where there is one. */
 export const currentRequest = (): RequestContext | undefined => storage.getStore();
 
+/** Where GraphQL is served, over HTTP and WebSocket. */
+export const GRAPHQL_PATH = '/graphql';
+
 /** The path of a request's URL, without its query string. */
 export const pathOf = (url: string): string => {
   const query = url.indexOf('?');
@@ -61,16 +64,40 @@ export function requestContextHook(deadlineMs: number) {
     const raw = request.raw as RequestWithContext;
     const requestId = requestIdOf(raw);
     reply.header('x-request-id', requestId);
-    // One timer per request, cleared as soon as the response is done (AbortSignal.timeout would
-    // keep every request's signal alive for the whole deadline).
-    const deadline = new AbortController();
-    // Every upstream call of the request listens to it; an operation may make up to GRAPHQL_MAX_UPSTREAM_CALLS.
-    setMaxListeners(0, deadline.signal);
-    const timer = setTimeout(() => deadline.abort(), deadlineMs);
-    timer.unref();
-    reply.raw.once('close', () => clearTimeout(timer));
+    const deadline = deadlineAfter(deadlineMs);
+    reply.raw.once('close', deadline.clear);
     const context: RequestContext = { requestId, deadline: deadline.signal };
     raw.context = context;
     storage.run(context, done);
   };
+}
+
+/**
+ * Runs one operation that came outside an HTTP request (a graphql-ws `subscribe` message) in a
+ * context of its own, as the HTTP hook does for a request: a new id, the client, the operation,
+ * and a deadline of `deadlineMs` (none when undefined: a subscription lives as long as it is
+ * wanted) that ends when `work` settles.
+ */
+export async function runOperation<T>(fields: Pick<RequestContext, 'client' | 'operation'>, deadlineMs: number | undefined, work: () => T | Promise<T>): Promise<T> {
+  const deadline = deadlineAfter(deadlineMs);
+  try {
+    return await storage.run({ requestId: randomUUID(), deadline: deadline.signal, ...fields }, work);
+  } finally {
+    deadline.clear();
+  }
+}
+
+/**
+ * A signal that aborts after `ms` (never when undefined), and the way to stop its timer: one
+ * timer per request, cleared as soon as the request is done (AbortSignal.timeout would keep
+ * every request's signal alive for the whole deadline).
+ */
+function deadlineAfter(ms: number | undefined): { signal: AbortSignal; clear: () => void } {
+  const controller = new AbortController();
+  // Every upstream call of the request listens to it; an operation may make up to GRAPHQL_MAX_UPSTREAM_CALLS.
+  setMaxListeners(0, controller.signal);
+  if (ms === undefined) return { signal: controller.signal, clear: () => undefined };
+  const timer = setTimeout(() => controller.abort(), ms);
+  timer.unref();
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }

@@ -48,7 +48,7 @@ export class ProblemDetails {
 }
 
 /** The media type of every REST error. */
-export const PROBLEM_JSON = 'application/problem+json';
+const PROBLEM_JSON = 'application/problem+json';
 
 /** A response as problem+json, described; `headers` names the response headers it carries. */
 export const problemResponse = (status: number, description: string, headers?: Record<string, { description: string; schema: object }>) =>

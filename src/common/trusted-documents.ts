@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { GRAPHQL_PATH } from './request-context';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, sendGatewayError } from './errors';
 
@@ -49,7 +50,7 @@ export function trustedDocumentFor(documents: TrustedDocuments, params: Operatio
  */
 export function trustedDocumentsHook(documents: TrustedDocuments) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
-    if (request.routeOptions.url !== '/graphql') return;
+    if (request.routeOptions.url !== GRAPHQL_PATH) return;
     try {
       if (request.method === 'GET') return resolveGet(documents, request);
       const operations = Array.isArray(request.body) ? request.body : [request.body];

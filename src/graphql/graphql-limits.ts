@@ -2,12 +2,12 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DocumentNode, getOperationAST, getVariableValues, GraphQLError, GraphQLSchema, Kind, ValidationContext, ValidationRule } from 'graphql';
+import { DocumentNode, getOperationAST, getVariableValues, GraphQLError, GraphQLSchema, Kind, OperationDefinitionNode, ValidationContext, ValidationRule } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import type { GatewayConfig } from '../config';
 import { GatewayError, sendGatewayError, toGraphQLError } from '../common/errors';
 import { countUpstreamCalls } from '../common/graphql-cost';
-import { currentRequest } from '../common/request-context';
+import { currentRequest, GRAPHQL_PATH } from '../common/request-context';
 import { jsonShapeProblem } from '../common/validation/json-shape';
 
 type Limits = GatewayConfig['graphql'];
@@ -113,6 +113,12 @@ function measure(schema: GraphQLSchema, document: DocumentNode, operationName: s
   }
 }
 
+/** How logs and the audit log name an operation: its type and name, or its root fields (`query zones,imageQuotas`). */
+export function operationLabel(operation: OperationDefinitionNode): string {
+  const rootFields = operation.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : []));
+  return `${operation.operation} ${operation.name?.value ?? rootFields.join(',')}`;
+}
+
 /**
  * Refuses an operation over the cost or upstream-call limit before it runs (see
  * {@link checkOperation}), and a subscription sent over HTTP. Every upstream-backed field
@@ -126,10 +132,7 @@ export function limitsPlugin(limits: Limits): ApolloServerPlugin {
       return {
         async didResolveOperation({ schema, document, operationName, request: { variables }, operation }) {
           const context = currentRequest();
-          if (context && operation) {
-            const rootFields = operation.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : []));
-            context.operation = `${operation.operation} ${operationName ?? rootFields.join(',')}`;
-          }
+          if (context && operation) context.operation = operationLabel(operation);
           // Over HTTP a subscription would run once as a query, with no events to resolve.
           if (operation?.operation === 'subscription') {
             throw toGraphQLError(new GatewayError('BAD_REQUEST', 'Subscriptions are served over WebSocket: use the graphql-ws protocol on /graphql'), { http: true });
@@ -189,7 +192,7 @@ export function requestLimitsHook(limits: Pick<Limits, 'maxBatch' | 'maxDocument
   const refuse = (request: FastifyRequest, reply: FastifyReply, message: string) => sendGatewayError(request, reply, new GatewayError('BAD_REQUEST', message));
 
   return async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
-    if (request.routeOptions.url !== '/graphql') return;
+    if (request.routeOptions.url !== GRAPHQL_PATH) return;
     const operations: unknown[] = Array.isArray(request.body) ? request.body : [request.method === 'GET' ? request.query : request.body];
     if (operations.length > limits.maxBatch) {
       return refuse(request, reply, `The request batches ${operations.length} operations; the most allowed is ${limits.maxBatch} (GRAPHQL_MAX_BATCH)`);

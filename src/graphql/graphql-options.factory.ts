@@ -1,7 +1,7 @@
 import type { ApolloDriverConfig } from '@nestjs/apollo';
+import { GRAPHQL_PATH } from '../common/request-context';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { Inject, Injectable } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { GqlOptionsFactory, GraphQLSchemaHost } from '@nestjs/graphql';
 import { AuthFailureLimiter } from '../auth/auth-failure-limiter';
 import { Authenticator } from '../auth/authenticator';
@@ -76,14 +76,14 @@ export class GraphqlOptionsFactory implements GqlOptionsFactory<ApolloDriverConf
     private readonly instances: InstancesLoaders,
     private readonly authenticator: Authenticator,
     private readonly authFailures: AuthFailureLimiter,
+    private readonly rateLimiter: ClientRateLimiter,
     private readonly metrics: Metrics,
     private readonly schemaHost: GraphQLSchemaHost,
-    private readonly moduleRef: ModuleRef,
   ) {}
 
   createGqlOptions(): ApolloDriverConfig {
     return {
-      path: '/graphql',
+      path: GRAPHQL_PATH,
       autoSchemaFile: true,
       sortSchema: true,
       playground: false,
@@ -97,14 +97,15 @@ export class GraphqlOptionsFactory implements GqlOptionsFactory<ApolloDriverConf
       subscriptions: {
         // Every operation over WebSocket held to the HTTP rules, plus connection and subscription caps (graphql/graphql-ws.ts).
         'graphql-ws': {
-          path: '/graphql',
+          path: GRAPHQL_PATH,
           ...graphqlWsOptions({
             limits: this.config.graphql,
             authenticator: this.authenticator,
             authFailures: this.authFailures,
-            // AuthModule does not export its limiter; this is the same instance HTTP requests count against.
-            rateLimiter: { consume: (key) => this.moduleRef.get(ClientRateLimiter, { strict: false }).consume(key) },
+            // The same limiter HTTP requests count against.
+            rateLimiter: this.rateLimiter,
             schema: () => this.schemaHost.schema,
+            deadlineMs: this.config.requestDeadlineMs,
           }),
         },
       },

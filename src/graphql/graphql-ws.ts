@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import {
   DocumentNode,
+  execute,
   ExecutionArgs,
   ExecutionResult,
   getOperationAST,
@@ -10,6 +11,7 @@ import {
   OperationTypeNode,
   parse,
   specifiedRules,
+  subscribe,
   validate,
   ValidationRule,
 } from 'graphql';
@@ -21,7 +23,8 @@ import type { ClientRateLimiter } from '../auth/client-rate-limiter';
 import type { Identity } from '../auth/identity';
 import { ALL_SCOPES } from '../auth/scopes';
 import { ErrorCode, formatGraphqlError, GatewayError, noIntrospectionRule, toGraphQLError } from '../common/errors';
-import { checkOperation, limitRules } from './graphql-limits';
+import { checkOperation, limitRules, operationLabel } from './graphql-limits';
+import { runOperation } from '../common/request-context';
 import { trustedDocumentFor } from '../common/trusted-documents';
 import { jsonShapeProblem } from '../common/validation/json-shape';
 import type { GatewayConfig } from '../config';
@@ -72,6 +75,8 @@ export interface GraphqlWsDependencies {
   rateLimiter: Pick<ClientRateLimiter, 'consume'>;
   /** The executable schema; known only once Nest has built it. */
   schema: () => GraphQLSchema;
+  /** REQUEST_DEADLINE_MS: how long a query or mutation may take, as over HTTP. */
+  deadlineMs: number;
 }
 
 /** Sockets whose connection_init was accepted; before that, {@link isAdmitted} is false and messages are kept small. */
@@ -119,7 +124,7 @@ const gatewayError = (code: ErrorCode, message: string) => toGraphQLError(new Ga
  * subscriptions per client.
  * An operation refused here never executes: graphql-ws answers it with an `error` message.
  */
-export function graphqlWsOptions({ limits, authenticator, authFailures, rateLimiter, schema }: GraphqlWsDependencies) {
+export function graphqlWsOptions({ limits, authenticator, authFailures, rateLimiter, schema, deadlineMs }: GraphqlWsDependencies) {
   // As over HTTP (app.module.ts): suggestions are hidden when the schema is (introspection off, the production default).
   const hideSuggestions = !limits.introspection;
   const rules: ValidationRule[] = [...specifiedRules, ...limitRules(limits), ...(limits.introspection ? [] : [noIntrospectionRule])];
@@ -179,8 +184,20 @@ export function graphqlWsOptions({ limits, authenticator, authFailures, rateLimi
     return { args: { schema: executable, document, operationName, variableValues: variables }, kind: operation.operation };
   };
 
+  /** The request context's fields for an operation: its client (as over HTTP, the identity's id) and its name. */
+  const contextOf = (args: ExecutionArgs) => {
+    const operation = getOperationAST(args.document, args.operationName);
+    return { client: (args.contextValue as { identity?: Identity } | undefined)?.identity?.id, operation: operation ? operationLabel(operation) : undefined };
+  };
+
   return {
     connectionInitWaitTimeout: limits.wsInitTimeoutMs,
+
+    // Each operation runs in a request context of its own, as an HTTP request does: its upstream
+    // calls count against its client's fair share and are audited under its name; a query or
+    // mutation has REQUEST_DEADLINE_MS, a subscription lives as long as it is wanted.
+    execute: (args: ExecutionArgs) => runOperation(contextOf(args), deadlineMs, () => execute(args)),
+    subscribe: (args: ExecutionArgs) => runOperation(contextOf(args), undefined, () => subscribe(args)),
 
     onConnect: async (ctx: WsContext): Promise<boolean> => {
       const extra = ctx.extra as unknown as Extra;

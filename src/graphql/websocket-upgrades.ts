@@ -3,12 +3,11 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { IncomingMessage, Server, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
-import { pathOf } from '../common/request-context';
+import { pathOf, GRAPHQL_PATH } from '../common/request-context';
 import type { GatewayConfig } from '../config';
 import { isAdmitted } from './graphql-ws';
 
 /** Where graphql-ws is served; the only path that accepts a WebSocket upgrade. */
-const GRAPHQL_PATH = '/graphql';
 
 /** Largest message before connection_ack: a connection_init with a token is a few KB. */
 export const PRE_AUTH_MAX_MESSAGE_BYTES = 16 * 1024;

@@ -2,7 +2,7 @@ import accepts from 'accepts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { pathOf } from '../common/request-context';
+import { pathOf, GRAPHQL_PATH } from '../common/request-context';
 
 /** Where the playground's own files are served from: every script, style and font comes from the gateway. */
 export const PLAYGROUND_ASSETS_PATH = '/playground';
@@ -56,7 +56,7 @@ const PAGE = `<!doctype html>
 export function wantsPlayground(request: FastifyRequest): boolean {
   if (request.method !== 'GET') return false;
   return (
-    pathOf(request.url) === '/graphql' &&
+    pathOf(request.url) === GRAPHQL_PATH &&
     (request.query as Record<string, unknown>).query === undefined &&
     accepts(request.raw).type(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html'
   );

@@ -1,11 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
-import { pathOf } from '../request-context';
+import { pathOf, GRAPHQL_PATH } from '../request-context';
 import { ErrorCode, statusOfCode } from './error-codes';
 import { FieldProblem, GatewayError, UpstreamReference } from './gateway-error';
-
-/** Requests to this path are answered in GraphQL's shape, every other one as problem+json. */
-const GRAPHQL_PATH = '/graphql';
 
 /** What a gateway error carries in GraphQL's `extensions`, in this order. */
 export type GraphqlErrorExtensions = {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { PinoLogger } from 'nestjs-pino';
-import { pathOf, RequestWithContext } from '../request-context';
+import { pathOf, RequestWithContext, GRAPHQL_PATH } from '../request-context';
 import { redactUrl } from '../secrets';
 import { errorResponse, httpStatusOf, sendGatewayError } from './error-responses';
 import { GatewayError } from './gateway-error';
@@ -54,7 +54,7 @@ export function clientErrorHandler(securityHeaders: Record<string, string>) {
           ? new GatewayError('BAD_REQUEST', 'The request line and headers are too large', { httpStatus: 431 })
           : new GatewayError('BAD_REQUEST', 'The request is not valid HTTP');
     const path = pathOf(url);
-    const response = errorResponse(refusal, { graphql: path === '/graphql', path });
+    const response = errorResponse(refusal, { graphql: path === GRAPHQL_PATH, path });
     if (socket.writable && !pending?.headersSent) {
       const headers = {
         ...securityHeaders,

@@ -108,3 +108,26 @@ export const IsZoneIdList = () =>
     ArrayUnique({ message: 'must not repeat a zone' }),
     IsZoneId(true),
   );
+
+/** The metadata key under which a class lists the properties of which it needs at least one. */
+const ONE_OF_REQUIRED = 'gateway:requireOneOf';
+
+/**
+ * Marks a DTO that needs at least one of `properties` set: {@link missingOneOf} checks it (where
+ * the whole input is at hand), and the OpenAPI document states it as `anyOf` of `required` lists.
+ */
+export const RequireOneOf =
+  (...properties: string[]): ClassDecorator =>
+  (target) => {
+    Reflect.defineMetadata(ONE_OF_REQUIRED, properties, target);
+  };
+
+/** The properties of which `dto` needs at least one, when it is marked with {@link RequireOneOf}. */
+export const requiredOneOf = (dto: Function): string[] | undefined => Reflect.getMetadata(ONE_OF_REQUIRED, dto);
+
+/** What is wrong with `value` by the {@link RequireOneOf} rule of `dto`; undefined when it keeps it. */
+export function missingOneOf(dto: Function, value: object): string | undefined {
+  const properties = requiredOneOf(dto);
+  if (!properties || properties.some((property) => (value as Record<string, unknown>)[property] !== undefined)) return undefined;
+  return `must set ${properties.join(' or ')} (or both)`;
+}

@@ -42,7 +42,7 @@ class GatewayValidationPipe extends ValidationPipe {
     }
     const entity = plainToInstance(metatype as new () => object, input);
     const errors = await validate(entity, VALIDATOR_OPTIONS);
-    if (errors.length > 0) throw GatewayError.badInput(fieldProblems(errors));
+    if (errors.length > 0) throw this.exceptionFactory(errors);
     return entity;
   }
 }

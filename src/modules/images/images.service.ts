@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { GatewayError } from '../../common/errors';
-import { MAX_PAGE_SIZE } from '../../common/validation/rules';
+import { MAX_PAGE_SIZE, missingOneOf } from '../../common/validation/rules';
 import { DescribeImagesRequest, ZenlayerService } from '../../upstream/zenlayer';
 import { CreateImageInput, ImageFilter, UpdateImagesInput } from './dto/images.args';
 import { IdempotentCreateService, ImageMaker } from './idempotent-create.service';
@@ -137,9 +137,8 @@ export class ImagesService {
    * write emptied the cached reads); an image gone meanwhile is left out.
    */
   async update(input: UpdateImagesInput): Promise<UpdateImagesPayload> {
-    if (input.name === undefined && input.description === undefined) {
-      throw GatewayError.badInput([{ field: 'input', reasons: ['must set name or description (or both)'] }]);
-    }
+    const missing = missingOneOf(UpdateImagesInput, input);
+    if (missing) throw GatewayError.badInput([{ field: 'input', reasons: [missing] }]);
     const { requestId } = await this.zenlayer.call('ModifyImagesAttributes', {
       imageIds: input.ids,
       imageName: input.name,

@@ -1,5 +1,4 @@
 import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
-import { RequireOneOf } from '../../../common/openapi-rules';
 import { PageArgs } from '../../../common/validation/paging';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -13,6 +12,7 @@ import {
   IsImageNameFilter,
   IsResourceId,
   IsZoneId,
+  RequireOneOf,
 } from '../../../common/validation/rules';
 import {
   FILTERABLE_IMAGE_STATUSES,
