@@ -119,6 +119,14 @@ describe('the published REST contract (openapi.json)', () => {
       expect(graphqlViolations({ query, answer: { data: { images: { totalCount: '1', items: [] } } } })).toEqual([expect.stringContaining('is not what schema.graphql makes of it')]);
       expect(graphqlViolations({ query, answer: { data: { images: { totalCount: 1, items: [{ id: 'img-1', status: 'AVAILABLE' }] } } } })).toEqual([]);
     });
+    it('a GraphQL error without a code of the contract', () => {
+      const query = '{ zones { id } }';
+      expect(graphqlViolations({ query, answer: { errors: [{ message: 'boom', extensions: { code: 'INTERNAL_SERVER_ERROR' } }], data: null } })).toEqual([]);
+      expect(graphqlViolations({ query, answer: { errors: [{ message: 'boom', extensions: { code: 'DOWNSTREAM_SERVICE_ERROR' } }], data: null } })).toEqual([
+        expect.stringContaining('without a code of the contract ("DOWNSTREAM_SERVICE_ERROR")'),
+      ]);
+      expect(graphqlViolations({ query, answer: { errors: [{ message: 'boom' }] } })).toEqual([expect.stringContaining('without a code of the contract')]);
+    });
     it('and fails the request that got it', async () => {
       const liar: Server = createServer((_request, response) => {
         response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify([{ id: 'FRA-A' }]));

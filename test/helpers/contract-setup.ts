@@ -49,19 +49,21 @@ async function violationsOf(url: URL, method: string, init: RequestInit | undefi
   const mediaType = response.headers.get('content-type') ?? '';
   if (url.pathname.replace(/\/$/, '') === '/graphql') {
     if (!mediaType.includes('json')) return [];
-    contractChecks.graphql++;
     const requests = graphqlRequestsOf(url, method, init);
-    if (!requests) return [];
     let answers: unknown;
     try {
       answers = JSON.parse(await response.clone().text());
     } catch {
-      return [];
+      return [`GraphQL ${method} → ${response.status}: the body is not JSON although its media type says so`];
     }
-    const pairs = Array.isArray(requests) && Array.isArray(answers) ? requests.map((one, i) => [one, answers[i]] as const) : Array.isArray(requests) ? [] : [[requests, answers] as const];
-    return pairs.flatMap(([one, answer]) =>
-      one && typeof one.query === 'string' && answer && typeof answer === 'object' ? graphqlViolations({ ...one, query: one.query, answer: answer as never }) : [],
-    );
+    const batch = Array.isArray(requests) && Array.isArray(answers);
+    const pairs = (batch ? (answers as unknown[]) : [answers]).map((answer, i) => [batch ? (requests as GraphqlRequest[])[i] : (requests as GraphqlRequest | undefined), answer] as const);
+    return pairs.flatMap(([one, answer]) => {
+      if (!answer || typeof answer !== 'object') return [`GraphQL ${method} → ${response.status}: an answer that is not an object`];
+      contractChecks.graphql++;
+      // A request sent by id (trusted documents) has no text here: its errors are still checked.
+      return graphqlViolations({ query: typeof one?.query === 'string' ? one.query : '', variables: one?.variables, operationName: one?.operationName, answer: answer as never });
+    });
   }
   if (!isDocumentedPath(url.pathname) && !mediaType.startsWith('application/problem+json')) return [];
   contractChecks.rest++;
