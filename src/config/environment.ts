@@ -6,11 +6,18 @@ import {
   IsOptional,
   IsString,
   IsUrl,
+  Matches,
   Max,
   MaxLength,
   Min,
   MinLength,
 } from 'class-validator';
+
+/**
+ * An AccessKey ID goes into the signed request's `Authorization: ZC2-HMAC-SHA256 Credential=<id>, ...`
+ * header: a space, comma or `=` in it would break that header (the simulator refuses it too).
+ */
+const IsAccessKeyId = () => Matches(/^[^\s,=]+$/, { message: 'must be an AccessKey ID without spaces, commas or "=" (it is sent in the Authorization header)' });
 
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value);
 const blankToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
@@ -46,6 +53,7 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsString()
   @MaxLength(256, { message: 'must be at most 256 characters' })
+  @IsAccessKeyId()
   ZENLAYER_ACCESS_KEY_ID?: string;
 
   @Transform(blankToUndefined)
@@ -110,7 +118,7 @@ export class EnvironmentVariables {
   @Transform(blankToUndefined)
   @IsOptional()
   @IsString()
-  @MinLength(1)
+  @IsAccessKeyId()
   SIMULATOR_ACCESS_KEY_ID?: string;
 
   @Transform(blankToUndefined)

@@ -50,6 +50,24 @@ describe('loadConfig', () => {
     expect(problemsOf({ PORT: 'abc' }).get('PORT')).toEqual(['must be a whole number from 0 to 65535 (got "abc")']);
   });
 
+  it('refuses an AccessKey ID the Authorization header cannot carry, naming its variable', () => {
+    const problems = problemsOf({ ZENLAYER_ACCESS_KEY_ID: 'my key', ZENLAYER_ACCESS_KEY_PASSWORD: 'pw', SIMULATOR_ACCESS_KEY_ID: 'a,b' });
+    expect(problems.get('ZENLAYER_ACCESS_KEY_ID')).toEqual([expect.stringContaining('without spaces, commas or "="')]);
+    expect(problems.get('SIMULATOR_ACCESS_KEY_ID')).toEqual([expect.stringContaining('without spaces, commas or "="')]);
+  });
+
+  it('refuses a subscription poll backoff whose longest wait is shorter than its first', () => {
+    expect(problemsOf({ SUBSCRIPTION_POLL_MIN_MS: '40000' }).get('SUBSCRIPTION_POLL_MAX_MS')).toEqual([
+      'must be at least SUBSCRIPTION_POLL_MIN_MS (40000): the backoff grows from the one to the other (got 30000)',
+    ]);
+    expect(loadConfig({ SUBSCRIPTION_POLL_MIN_MS: '500', SUBSCRIPTION_POLL_MAX_MS: '500' }).subscriptionPoll).toEqual({ minMs: 500, maxMs: 500 });
+  });
+
+  it('reads every optional variable it knows, and no other', () => {
+    const config = loadConfig({ REDIS_URL: 'redis://127.0.0.1:6390', METRICS_TOKEN: 'metrics-token-123', UNRELATED: 'x' });
+    expect(config).toMatchObject({ redisUrl: 'redis://127.0.0.1:6390', metricsToken: 'metrics-token-123' });
+  });
+
   it('puts every bad variable in the message, without secret values', () => {
     try {
       loadConfig({ PORT: '-1', GATEWAY_API_KEYS: '[{"name":"web","key":"short-secret-key","scopes":["x"]}]' });

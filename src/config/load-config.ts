@@ -55,6 +55,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
   if (production && apiKeys.length === 0 && !jwt) {
     problems.add('GATEWAY_API_KEYS', 'is required in production unless JWT_SECRET or JWT_JWKS_URI is set: every client must authenticate');
   }
+  if (vars.SUBSCRIPTION_POLL_MAX_MS < vars.SUBSCRIPTION_POLL_MIN_MS) {
+    problems.add('SUBSCRIPTION_POLL_MAX_MS', `must be at least SUBSCRIPTION_POLL_MIN_MS (${vars.SUBSCRIPTION_POLL_MIN_MS}): the backoff grows from the one to the other (got ${vars.SUBSCRIPTION_POLL_MAX_MS})`);
+  }
   if (vars.IDEMPOTENCY_SETTLE_SECONDS * 1000 <= vars.ZENLAYER_TIMEOUT_MS) {
     problems.add(
       'IDEMPOTENCY_SETTLE_SECONDS',
@@ -89,7 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
     idempotencyTtlSeconds: vars.IDEMPOTENCY_TTL_SECONDS,
     idempotencySettleSeconds: vars.IDEMPOTENCY_SETTLE_SECONDS,
-    subscriptionPoll: { minMs: vars.SUBSCRIPTION_POLL_MIN_MS, maxMs: Math.max(vars.SUBSCRIPTION_POLL_MIN_MS, vars.SUBSCRIPTION_POLL_MAX_MS) },
+    subscriptionPoll: { minMs: vars.SUBSCRIPTION_POLL_MIN_MS, maxMs: vars.SUBSCRIPTION_POLL_MAX_MS },
     simulator: {
       credentials: {
         accessKeyId: vars.SIMULATOR_ACCESS_KEY_ID ?? 'sim-key-id',
@@ -151,12 +154,10 @@ function secretValues(vars: EnvironmentVariables, credentials: ZenlayerCredentia
 }
 
 function pickKnown(env: NodeJS.ProcessEnv): Record<string, string> {
-  const known = Object.keys(new EnvironmentVariables());
-  const extra = ['LOG_LEVEL', 'ZENLAYER_ACCESS_KEY_ID', 'ZENLAYER_ACCESS_KEY_PASSWORD', 'ZENLAYER_CREDENTIALS_FILE',
-    'GATEWAY_API_KEYS', 'JWT_SECRET', 'JWT_JWKS_URI', 'JWT_ISSUER', 'JWT_AUDIENCE', 'REDIS_URL', 'CORS_ORIGINS',
-    'SIMULATOR_ACCESS_KEY_ID', 'SIMULATOR_ACCESS_KEY_PASSWORD', 'METRICS_TOKEN', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'DOCS_ENABLED', 'GRAPHQL_INTROSPECTION', 'GRAPHQL_PLAYGROUND'];
+  // Every variable is a field of EnvironmentVariables, optional ones included (class fields are
+  // defined, as undefined, on every instance).
   const picked: Record<string, string> = {};
-  for (const name of new Set([...known, ...extra])) {
+  for (const name of Object.keys(new EnvironmentVariables())) {
     const value = env[name];
     if (value !== undefined) picked[name] = value;
   }

@@ -66,7 +66,7 @@ export function readSimulatorEnv(vars: NodeJS.ProcessEnv): SimulatorEnvResult {
     accessKeyPassword: isUnset(vars.SIMULATOR_ACCESS_KEY_PASSWORD)
       ? SIMULATOR_DEFAULT_CREDENTIALS.accessKeyPassword
       : vars.SIMULATOR_ACCESS_KEY_PASSWORD,
-    imageReadyDelayMs: integerVar(vars.SIMULATOR_IMAGE_READY_MS, DEFAULT_IMAGE_READY_MS, 'SIMULATOR_IMAGE_READY_MS', 86_400_000, problems),
+    imageReadyDelayMs: integerVar(vars.SIMULATOR_IMAGE_READY_MS, DEFAULT_IMAGE_READY_MS, 'SIMULATOR_IMAGE_READY_MS', 3_600_000, problems),
     errorCodeStyle: errorCodeStyleVar(vars.SIMULATOR_ERROR_CODE_STYLE, 'SIMULATOR_ERROR_CODE_STYLE', problems),
   };
   return problems.length === 0 ? { ok: true, env } : { ok: false, problems };
