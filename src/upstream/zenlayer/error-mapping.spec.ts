@@ -1,5 +1,5 @@
 import { ZenlayerError, ZenlayerErrorDetails } from './zenlayer.error';
-import { fromZenlayerError, sanitizedZenlayerError } from './error-mapping';
+import { fromZenlayerError, metricOutcome, sanitizedZenlayerError } from './error-mapping';
 import { outsideTextCleaner } from '../../common/secrets';
 
 const apiError = (code: string, httpStatus = 400, extra: Partial<ZenlayerErrorDetails> = {}) =>
@@ -114,5 +114,22 @@ describe('fromZenlayerError', () => {
     const raw = apiError('weird code!', 500, { message: 'failed near Pw-Secret-123456<br>\u0007', requestId: 'x'.repeat(500) });
     const safe = sanitizedZenlayerError(raw, outsideTextCleaner(['pw-secret-123456']));
     expect(safe).toMatchObject({ code: 'UNRECOGNIZED_CODE', message: 'failed near [redacted]', requestId: 'UNRECOGNIZED_REQUEST_ID', httpStatus: 500, kind: 'api', sent: true });
+  });
+});
+
+describe(metricOutcome.name, () => {
+  it.each([
+    ['Invalid.Image.Not.Found', 'INVALID_IMAGE_NOT_FOUND'],
+    ['OPERATION_FAILED_RESOURCE_NOT_FOUND', 'OPERATION_FAILED_RESOURCE_NOT_FOUND'],
+    ['INVALID_REGION_NOT_FOUND', 'INVALID_REGION_NOT_FOUND'],
+    ['SERVICE_TEMPORARY_UNAVAILABLE', 'SERVICE_TEMPORARY_UNAVAILABLE'],
+    ['REQUEST_LIMIT_EXCEEDED', 'REQUEST_LIMIT_EXCEEDED'],
+    ['GATEWAY_UPSTREAM_TIMEOUT', 'GATEWAY_UPSTREAM_TIMEOUT'],
+    ['INVALID_PARAMETER_VALUE', 'INVALID_PARAMETER'],
+    ['AuthFailure.Signature.Expired', 'AUTHFAILURE'],
+    ['SOMETHING_NEW_FROM_ZENLAYER', 'OTHER'],
+    ['UNRECOGNIZED_CODE', 'OTHER'],
+  ])('labels %s as %s', (code, label) => {
+    expect(metricOutcome(apiError(code))).toBe(label);
   });
 });

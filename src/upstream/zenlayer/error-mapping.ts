@@ -4,7 +4,7 @@ import { BrokenCircuitError, BulkheadRejectedError, IsolatedCircuitError, TaskCa
 import { RateLimiterQueueError } from 'rate-limiter-flexible';
 import { outsideTextCleaner } from '../../common/secrets';
 import type { ZenlayerActionName } from './actions';
-import { normalizeZenlayerCode, ZenlayerError } from './zenlayer.error';
+import { normalizeZenlayerCode, SYNTHETIC_CODES, ZenlayerError } from './zenlayer.error';
 
 interface KnownCode {
   code: ErrorCode;
@@ -52,6 +52,19 @@ const KNOWN: Record<string, KnownCode> = {
   },
 };
 
+/**
+ * The `outcome` label of a failed call in the upstream metric: a code the gateway knows, in the
+ * documented spelling, or its family, or OTHER. A bounded set whatever Zenlayer sends, so that a
+ * stray code cannot grow the metric's series.
+ */
+export function metricOutcome(error: ZenlayerError): string {
+  const normalized = error.normalizedCode;
+  if (normalized in KNOWN || LABELLED_CODES.has(normalized)) return normalized;
+  if (normalized.startsWith('INVALID_PARAMETER')) return 'INVALID_PARAMETER';
+  if (normalized.startsWith('AUTHFAILURE')) return 'AUTHFAILURE';
+  return 'OTHER';
+}
+
 /** Zenlayer's codes in either spelling (`Invalid.Image.Not.Found`, `INVALID_IMAGE_NOT_FOUND`). */
 const UPSTREAM_CODE = /^[A-Za-z][A-Za-z0-9_.]{0,80}$/;
 /** What stands for an upstream code of another shape: it is never shown or logged as sent. */
@@ -88,6 +101,8 @@ export function sanitizedZenlayerError(error: ZenlayerError, clean: (text: strin
 const cleanWithoutSecrets = outsideTextCleaner([]);
 
 const UNAVAILABLE_CODES = new Set(['SERVICE_TEMPORARY_UNAVAILABLE', 'REQUEST_TIMED_OUT', 'INTERNAL_SERVER_ERROR']);
+/** Codes besides {@link KNOWN}'s that the upstream metric names as they are. */
+const LABELLED_CODES = new Set([...UNAVAILABLE_CODES, 'REQUEST_LIMIT_EXCEEDED', 'MISSING_PARAMETER', ...Object.values(SYNTHETIC_CODES)]);
 
 /**
  * Translates a failed Zenlayer call into the error the client sees. Zenlayer's own message is

@@ -15,7 +15,7 @@ import {
   ZenlayerReadAction,
   ZenlayerWriteAction,
 } from './actions';
-import { fromPolicyError, fromZenlayerError, safeUpstreamRequestId, sanitizedZenlayerError } from './error-mapping';
+import { fromPolicyError, fromZenlayerError, metricOutcome, safeUpstreamRequestId, sanitizedZenlayerError } from './error-mapping';
 import { ReadCache } from './read-cache';
 import { INTERNAL_CLIENT, UpstreamPolicies } from './resilience';
 import { ZenlayerClient, ZenlayerResult } from './zenlayer.client';
@@ -167,7 +167,7 @@ export class ZenlayerService {
       // error is seen: what Zenlayer, or a proxy in its place, sent may hold anything.
       const error = caught instanceof ZenlayerError ? sanitizedZenlayerError(caught, this.clean) : caught;
       if (error instanceof ZenlayerError) {
-        this.metrics.upstreamCall(action, error.code, (performance.now() - started) / 1000);
+        this.metrics.upstreamCall(action, metricOutcome(error), (performance.now() - started) / 1000);
         this.logger.warn(
           {
             action,
