@@ -14,8 +14,8 @@ import {
 } from 'class-validator';
 
 /**
- * An AccessKey ID goes into the signed request's `Authorization: ZC2-HMAC-SHA256 Credential=<id>, ...`
- * header: a space, comma or `=` in it would break that header (the simulator refuses it too).
+ * An AccessKey ID goes into every signed request's `Authorization` header (`Credential=<id>, ...`):
+ * a space, comma or `=` in it would break that header (the simulator refuses it too).
  */
 const IsAccessKeyId = () => Matches(/^[^\s,=]+$/, { message: 'must be an AccessKey ID without spaces, commas or "=" (it is sent in the Authorization header)' });
 
