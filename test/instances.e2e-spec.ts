@@ -391,7 +391,12 @@ describe('the instances:read scope', () => {
   });
 
   it('gives FORBIDDEN with no upstream call at all on the root fields', async () => {
-    await h.graphql('{ instances { totalCount } imageCreationCheck(instanceId: "ins-fra-stopped") { allowed } }', undefined, reader);
+    h.simulator.resetCalls();
+    const { body } = await h.graphql('{ instances { totalCount } imageCreationCheck(instanceId: "ins-fra-stopped") { allowed } }', undefined, reader);
+    // Both root fields are non-null: the first refusal nulls the answer, so one error is reported.
+    expect(body.data).toBeNull();
+    expect(body.errors!.map((error) => error.extensions!.code)).toEqual(['FORBIDDEN']);
+    expect([['instances'], ['imageCreationCheck']]).toContainEqual(body.errors![0].path);
     expect(h.simulator.callCount()).toBe(0);
   });
 

@@ -27,7 +27,10 @@ describe.each([
   ['Apollo persisted query list', apolloManifest],
 ])('trusted-documents mode (%s manifest)', (_format, manifest) => {
   let h: Harness;
-  const registered = manifest === codegenManifest ? { id: sha256(ZONES), query: ZONES, variables: {} } : { id: 'quota-v1', query: QUOTA, variables: { z: 'FRA-A' } };
+  const registered =
+    manifest === codegenManifest
+      ? { id: sha256(ZONES), query: ZONES, variables: {}, data: { zones: ['FRA-A', 'HKG-A', 'LAX-A', 'SIN-E', 'TYO-A'].map((id) => ({ id })) } }
+      : { id: 'quota-v1', query: QUOTA, variables: { z: 'FRA-A' }, data: { imageQuota: { remaining: 3 } } };
 
   const post = async (body: unknown) => {
     const response = await fetch(`${h.gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...reader }, body: JSON.stringify(body) });
@@ -44,18 +47,19 @@ describe.each([
     const { status, body } = await post({ documentId: registered.id, variables: registered.variables });
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
-    expect(body.data).toBeTruthy();
+    expect(body.data).toEqual(registered.data);
   });
 
   it("runs a registered operation sent by Apollo Client's persisted-query hash", async () => {
     const { body } = await post({ extensions: { persistedQuery: { version: 1, sha256Hash: registered.id } }, variables: registered.variables });
     expect(body.errors).toBeUndefined();
-    expect(body.data).toBeTruthy();
+    expect(body.data).toEqual(registered.data);
   });
 
   it('runs a registered operation sent as full text', async () => {
     const { body } = await post({ query: registered.query, variables: registered.variables });
     expect(body.errors).toBeUndefined();
+    expect(body.data).toEqual(registered.data);
   });
 
   it('runs a registered operation by id over GET', async () => {
@@ -63,7 +67,7 @@ describe.each([
     const response = await fetch(`${h.gateway.url}/graphql?${search}`, { headers: { ...reader, 'apollo-require-preflight': 'true' } });
     const body = (await response.json()) as { errors?: unknown; data?: unknown };
     expect(body.errors).toBeUndefined();
-    expect(body.data).toBeTruthy();
+    expect(body.data).toEqual(registered.data);
   });
 
   it('refuses an unknown id with PERSISTED_QUERY_NOT_FOUND and no upstream call', async () => {
@@ -94,6 +98,7 @@ describe.each([
       body: JSON.stringify([{ documentId: registered.id, variables: registered.variables }, { query: '{ zones { name } }' }]),
     });
     expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ errors: [{ message: expect.stringContaining('not registered'), extensions: { code: 'OPERATION_NOT_ALLOWED' } }] });
     expect(h.simulator.callCount()).toBe(0);
   });
 });
