@@ -7,6 +7,8 @@ import { GatewayProcess, runGatewayProcess, upstreamEnv } from './helpers/proces
  * A session of good, bad and failing calls against the gateway running as its own process,
  * then a search of every response and every log line for every secret it was given.
  */
+const METRICS_TOKEN = 'metrics-token-for-the-audit-session';
+
 describe('secrets never shown, and the audit log', () => {
   jest.setTimeout(60_000);
   const simulator = new ZenlayerSimulator({ imageReadyDelayMs: 200 });
@@ -32,6 +34,7 @@ describe('secrets never shown, and the audit log', () => {
     gateway = runGatewayProcess({
       NODE_ENV: 'production',
       LOG_LEVEL: 'trace',
+      METRICS_TOKEN,
       ...upstreamEnv(upstream),
       ZENLAYER_TIMEOUT_MS: '1000',
       ...CLIENT_AUTH_ENV,
@@ -71,6 +74,10 @@ describe('secrets never shown, and the audit log', () => {
     const ws = wsClient(url.replace(/\/graphql$/, ''), { 'x-api-key': KEYS.otherWriter });
     wsAnswer = await collect(ws, 'mutation OverWebSocket { deleteImages(ids: ["img-hkg-app-01"]) { deletedIds } }', {});
     await ws.dispose();
+    // Every metric, scraped after the session: no secret in a label either.
+    const scrape = await fetch(url.replace(/\/graphql$/, '/metrics'), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(scrape.status).toBe(200);
+    responses.push(await scrape.text());
     await gateway.stop();
   });
   afterAll(async () => {
@@ -79,12 +86,13 @@ describe('secrets never shown, and the audit log', () => {
   });
 
   it('ran the session and logged it', () => {
-    expect(responses).toHaveLength(15);
+    expect(responses).toHaveLength(16);
+    expect(responses.at(-1)).toContain('zenlayer_upstream_calls_total{action="DeleteImages"');
     expect(gateway.lines.length).toBeGreaterThan(20);
   });
 
-  it('shows no AccessKey password, API key or JWT in any response or log line', () => {
-    const secrets = [SIMULATOR_DEFAULT_CREDENTIALS.accessKeyPassword, JWT_SECRET, ...Object.values(KEYS), ...tokens];
+  it('shows no AccessKey password, API key or JWT in any response, log line or metric', () => {
+    const secrets = [SIMULATOR_DEFAULT_CREDENTIALS.accessKeyPassword, JWT_SECRET, METRICS_TOKEN, ...Object.values(KEYS), ...tokens];
     const everything = [...responses, ...gateway.lines, ...gateway.stderr];
     for (const secret of secrets) {
       const hits = everything.filter((text) => text.includes(secret));

@@ -63,6 +63,15 @@ describe(ImageStatusWatcher.name, () => {
     expect(watcher.activePollers).toBe(0);
   });
 
+  it('completes when the image ends UNAVAILABLE, as when it ends AVAILABLE', async () => {
+    const { watcher, images } = watcherAnswering([ImageStatus.CREATING, ImageStatus.UNAVAILABLE, ImageStatus.AVAILABLE]);
+    const seen = drain(watcher.watch('img-1'));
+    await jest.advanceTimersByTimeAsync(1000);
+    await expect(seen).resolves.toEqual([ImageStatus.CREATING, ImageStatus.UNAVAILABLE]);
+    expect(images.findByIds).toHaveBeenCalledTimes(2);
+    expect(watcher.activePollers).toBe(0);
+  });
+
   it('does not complete on UNKNOWN', async () => {
     const { watcher, images } = watcherAnswering([ImageStatus.UNKNOWN]);
     const events = watcher.watch('img-1');
