@@ -23,6 +23,12 @@ export interface GatewayErrorDetails {
    * 5xx or an unreadable answer): Zenlayer may have carried it out. Never shown to clients.
    */
   outcomeUnknown?: boolean;
+  /**
+   * Zenlayer refused the request for a reason the same input can never overcome (an unknown
+   * instance or zone, a zone without image support, a bad parameter), as opposed to one a
+   * repeat may pass (instance running, quota full, throttling). Never shown to clients.
+   */
+  final?: boolean;
   /** An HTTP status more precise than the code's own (413 for an oversized body). */
   httpStatus?: number;
   /**

@@ -209,11 +209,11 @@ describe(IdempotentCreateService.name, () => {
     expect((await attempt()).created!.imageId).toBe('img-ours');
   });
 
+  // Which refusals are final is the upstream error mapping's call (error-mapping.spec.ts).
   it.each([
-    ['an unknown instance', upstreamError('NOT_FOUND', 'INVALID_INSTANCE_NOT_FOUND')],
-    ['the dotted spelling of it', upstreamError('NOT_FOUND', 'Invalid.Instance.Not.Found')],
-    ['a zone that cannot make images', upstreamError('FAILED_PRECONDITION', 'UNSUPPORTED_OPERATION_ZONE_NOT_SUPPORT')],
-    ['input Zenlayer finds invalid', upstreamError('BAD_USER_INPUT', 'INVALID_PARAMETER_PATTERN_ERROR')],
+    ['an unknown instance', upstreamError('NOT_FOUND', 'INVALID_INSTANCE_NOT_FOUND', { final: true })],
+    ['a zone that cannot make images', upstreamError('FAILED_PRECONDITION', 'UNSUPPORTED_OPERATION_ZONE_NOT_SUPPORT', { final: true })],
+    ['input Zenlayer finds invalid', upstreamError('BAD_USER_INPUT', 'INVALID_PARAMETER_PATTERN_ERROR', { final: true })],
   ])('remembers a refusal the same input can never overcome: %s', async (_case, refusal) => {
     images.createOutcomes.push(() => {
       throw refusal;

@@ -4,7 +4,6 @@ import { GatewayError } from '../../common/errors';
 import { currentRequest } from '../../common/request-context';
 import { stableJson } from '../../common/stable-json';
 import { GATEWAY_CONFIG, GatewayConfig } from '../../config';
-import { normalizeZenlayerCode } from '../../upstream/zenlayer';
 import type { CreateImageInput } from './dto/images.args';
 import { IdempotencyRecord, IdempotencyStore } from './idempotency.store';
 import type { CreatedImage, Image } from './models/image.model';
@@ -21,21 +20,11 @@ const LOCK_POLL_MS = 50;
 
 /**
  * Zenlayer's refusals of CreateImage that the same input can never overcome, so a key remembers
- * them. Everything else (instance running, disk busy or unavailable, quota full, throttling,
- * Zenlayer unavailable, the gateway's own credentials or clock) may pass on a repeat.
+ * them (the upstream error mapping marks them `final`). Everything else (instance running, disk
+ * busy or unavailable, quota full, throttling, Zenlayer unavailable, the gateway's own
+ * credentials or clock, the gateway's own refusals) may pass on a repeat.
  */
-const FINAL_UPSTREAM_CODES = new Set([
-  'INVALID_INSTANCE_NOT_FOUND',
-  'OPERATION_FAILED_RESOURCE_NOT_FOUND',
-  'UNSUPPORTED_OPERATION_ZONE_NOT_SUPPORT',
-  'INVALID_ZONE_NOT_FOUND',
-]);
-
-function isFinalRefusal(error: GatewayError): boolean {
-  const upstreamCode = error.details.upstream?.code;
-  if (upstreamCode === undefined || error.details.upstream?.requestId === undefined) return false;
-  return error.code === 'BAD_USER_INPUT' || FINAL_UPSTREAM_CODES.has(normalizeZenlayerCode(upstreamCode));
-}
+const isFinalRefusal = (error: GatewayError): boolean => error.details.final === true && error.details.upstream?.requestId !== undefined;
 
 /**
  * What an idempotent create needs of Zenlayer, handed in by the images service that owns it (so

@@ -12,15 +12,17 @@ interface KnownCode {
   message: string;
   /** For a CreateImage refusal: the preflight blocker naming the same reason. */
   blocker?: string;
+  /** The same input can never overcome it (see GatewayErrorDetails.final). */
+  final?: true;
 }
 
 /** Zenlayer's action-specific codes, in the documented spelling (dotted ones are normalised first). */
 const KNOWN: Record<string, KnownCode> = {
   INVALID_IMAGE_NOT_FOUND: { code: 'NOT_FOUND', message: 'No such image: check the image ids' },
-  INVALID_INSTANCE_NOT_FOUND: { code: 'NOT_FOUND', message: 'No such instance: check instanceId', blocker: 'INSTANCE_NOT_FOUND' },
-  INVALID_ZONE_NOT_FOUND: { code: 'NOT_FOUND', message: 'No such zone: check the zone ids (see the zones query)' },
+  INVALID_INSTANCE_NOT_FOUND: { code: 'NOT_FOUND', message: 'No such instance: check instanceId', blocker: 'INSTANCE_NOT_FOUND', final: true },
+  INVALID_ZONE_NOT_FOUND: { code: 'NOT_FOUND', message: 'No such zone: check the zone ids (see the zones query)', final: true },
   INVALID_REGION_NOT_FOUND: { code: 'NOT_FOUND', message: 'No such region' },
-  OPERATION_FAILED_RESOURCE_NOT_FOUND: { code: 'NOT_FOUND', message: 'The resource was not found at Zenlayer' },
+  OPERATION_FAILED_RESOURCE_NOT_FOUND: { code: 'NOT_FOUND', message: 'The resource was not found at Zenlayer', final: true },
   LIMIT_EXCEEDED_IMAGE_QUOTA: {
     code: 'QUOTA_EXCEEDED',
     message: "The zone's custom image quota is used up: delete an image in that zone or ask Zenlayer support to raise the limit",
@@ -35,6 +37,7 @@ const KNOWN: Record<string, KnownCode> = {
     code: 'FAILED_PRECONDITION',
     message: "The instance's zone does not support creating images (SIN-E and LAX-A do not)",
     blocker: 'ZONE_UNSUPPORTED',
+    final: true,
   },
   UNSUPPORTED_OPERATION_DISK_UNAVAILABLE: {
     code: 'FAILED_PRECONDITION',
@@ -74,7 +77,7 @@ const UPSTREAM_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export const UNRECOGNIZED_REQUEST_ID = 'UNRECOGNIZED_REQUEST_ID';
 
 /** An upstream code fit for a client, a log line and a metric label. */
-export const safeUpstreamCode = (code: string): string => (UPSTREAM_CODE.test(code) ? code : UNRECOGNIZED_CODE);
+const safeUpstreamCode = (code: string): string => (UPSTREAM_CODE.test(code) ? code : UNRECOGNIZED_CODE);
 
 /** An upstream request id fit for a client and a log line (absent and empty stay so). */
 export const safeUpstreamRequestId = <T extends string | undefined>(id: T): T | string =>
@@ -98,23 +101,21 @@ export function sanitizedZenlayerError(error: ZenlayerError, clean: (text: strin
   });
 }
 
-const cleanWithoutSecrets = outsideTextCleaner([]);
-
 const UNAVAILABLE_CODES = new Set(['SERVICE_TEMPORARY_UNAVAILABLE', 'REQUEST_TIMED_OUT', 'INTERNAL_SERVER_ERROR']);
 /** Codes besides {@link KNOWN}'s that the upstream metric names as they are. */
 const LABELLED_CODES = new Set([...UNAVAILABLE_CODES, 'REQUEST_LIMIT_EXCEEDED', 'MISSING_PARAMETER', ...Object.values(SYNTHETIC_CODES)]);
 
 /**
- * Translates a failed Zenlayer call into the error the client sees. Zenlayer's own message is
- * passed on only for parameter errors, where it tells the user what to fix, and only as cleaned
- * by `clean`; anything about the gateway's credentials or Zenlayer's internals stays in the logs.
- * The upstream code and request id are passed on only when they have the expected shape.
+ * Translates a failed Zenlayer call, as {@link sanitizedZenlayerError} made it safe (its code and
+ * request id of the expected shape, its message cleaned), into the error the client sees.
+ * Zenlayer's own message is passed on only for parameter errors, where it tells the user what
+ * to fix; anything about the gateway's credentials or Zenlayer's internals stays in the logs.
  */
-export function fromZenlayerError(error: ZenlayerError, clean: (text: string) => string = cleanWithoutSecrets): GatewayError {
-  const upstreamCode = safeUpstreamCode(error.code);
-  const upstream = { action: error.action, code: upstreamCode, requestId: safeUpstreamRequestId(error.requestId) };
-  const make = (code: ErrorCode, message: string, retryAfterSeconds?: number) =>
-    new GatewayError(code, message, { upstream, retryAfterSeconds });
+export function fromZenlayerError(error: ZenlayerError): GatewayError {
+  const upstreamCode = error.code;
+  const upstream = { action: error.action, code: upstreamCode, requestId: error.requestId };
+  const make = (code: ErrorCode, message: string, retryAfterSeconds?: number, final?: true) =>
+    new GatewayError(code, message, { upstream, retryAfterSeconds, final });
 
   // Before the kind: a 429 whose body is an HTML page or empty (an edge or proxy in front of
   // the API) is throttling all the same, and must not read as an unreadable answer.
@@ -140,10 +141,10 @@ export function fromZenlayerError(error: ZenlayerError, clean: (text: string) =>
 
   const normalized = normalizeZenlayerCode(upstreamCode);
   const known = KNOWN[normalized];
-  if (known?.blocker && error.action === 'CreateImage') return new GatewayError(known.code, known.message, { upstream, blocker: known.blocker });
-  if (known) return make(known.code, known.message);
+  if (known?.blocker && error.action === 'CreateImage') return new GatewayError(known.code, known.message, { upstream, blocker: known.blocker, final: known.final });
+  if (known) return make(known.code, known.message, undefined, known.final);
   if (normalized === 'MISSING_PARAMETER' || normalized.startsWith('INVALID_PARAMETER')) {
-    return make('BAD_USER_INPUT', `Zenlayer rejected the request: ${clean(error.message)}`);
+    return make('BAD_USER_INPUT', `Zenlayer rejected the request: ${error.message}`, undefined, true);
   }
   if (normalized === 'AUTHFAILURE_SIGNATURE_EXPIRED') {
     // The keys are fine: the signed timestamp is more than 5 minutes from Zenlayer's clock.

@@ -5,7 +5,6 @@
 export type { ZenlayerActionName } from './actions';
 export { FileCredentials } from './credentials';
 export type { DescribeImagesRequest, DescribeInstancesRequest, ImageInfo, ImageQuotaInfo, InstanceInfo, ZoneInfo } from './wire.types';
-export { normalizeZenlayerCode } from './zenlayer.error';
 export { zoneSupportsImageCreation } from './zone-rules';
 export { ZenlayerModule } from './zenlayer.module';
 export { ZenlayerService, type ServiceCallOptions } from './zenlayer.service';

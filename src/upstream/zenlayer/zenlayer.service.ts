@@ -112,7 +112,7 @@ export class ZenlayerService {
       }
       if (!(error instanceof ZenlayerError)) throw error;
       this.auditWrite(action, error.code, error.requestId);
-      const mapped = fromZenlayerError(error, this.clean);
+      const mapped = fromZenlayerError(error);
       if (!isRead(action) && mayHaveActed(error)) mapped.details.outcomeUnknown = true;
       throw mapped;
     }
