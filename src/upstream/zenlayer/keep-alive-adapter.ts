@@ -45,8 +45,9 @@ export function keepAliveAgents(options: KeepAliveOptions): { http: HttpAgent; h
  * streams, compression, form data and progress events, and sets TCP keep-alive on every call;
  * none of that applies here, and it cost more CPU per call than the rest of the gateway's
  * upstream path together (measured with the reference benchmark). Failures are the errors
- * axios itself would give (`AxiosError` with the socket's code, `CanceledError` on abort), so
- * everything above the adapter is unchanged.
+ * axios itself would give (`AxiosError` with the socket's code, `ERR_BAD_RESPONSE` for an
+ * answer over `maxContentLength`, `CanceledError` on abort), so everything above the adapter
+ * is unchanged.
  */
 export function keepAliveAdapter(baseUrl: string, agents: { http: HttpAgent; https: HttpsAgent }): AxiosAdapter {
   const origin = new URL(baseUrl);
@@ -71,7 +72,17 @@ export function keepAliveAdapter(baseUrl: string, agents: { http: HttpAgent; htt
         { agent, hostname: origin.hostname, port, path: config.url, method: (config.method ?? 'post').toUpperCase(), headers },
         (response: IncomingMessage) => {
           const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          let received = 0;
+          const limit = config.maxContentLength ?? -1;
+          response.on('data', (chunk: Buffer) => {
+            received += chunk.length;
+            // As axios's own adapter: an answer over maxContentLength is refused, not buffered.
+            if (limit > -1 && received > limit) {
+              request!.destroy(new AxiosError(`maxContentLength size of ${limit} exceeded`, AxiosError.ERR_BAD_RESPONSE, config, request));
+              return;
+            }
+            chunks.push(chunk);
+          });
           response.on('error', (error) => finish(error));
           response.on('end', () => {
             signal?.removeEventListener('abort', onAbort);
@@ -88,7 +99,7 @@ export function keepAliveAdapter(baseUrl: string, agents: { http: HttpAgent; htt
       );
       const finish = (error: Error) => {
         signal?.removeEventListener('abort', onAbort);
-        reject(error instanceof CanceledError ? error : AxiosError.from(error, (error as NodeJS.ErrnoException).code, config, request));
+        reject(error instanceof AxiosError ? error : AxiosError.from(error, (error as NodeJS.ErrnoException).code, config, request));
       };
       request.on('error', finish);
       signal?.addEventListener('abort', onAbort, { once: true });

@@ -2,7 +2,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo, Socket } from 'node:net';
 import { authorizationHeader } from './signer';
 import { staticCredentials } from './credentials';
-import { ZenlayerClient } from './zenlayer.client';
+import { MAX_ANSWER_BYTES, ZenlayerClient } from './zenlayer.client';
 import { ZenlayerError } from './zenlayer.error';
 
 type Handler = (req: IncomingMessage, body: Buffer, res: ServerResponse) => void;
@@ -147,6 +147,25 @@ describe(ZenlayerClient.name, () => {
     expect(await failureOf(client.call('DeleteImages', { imageIds: ['a'] }))).toMatchObject({ kind: 'network', sent: true });
     upstream.handler = (_r, _b, res) => { res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' }); res.write('{"requestId":'); setTimeout(() => res.socket?.destroy(), 10); };
     expect((await failureOf(client.call('DescribeZones', {}))).kind).toMatch(/network|bad-response/);
+  });
+
+  it('refuses an answer larger than it reads, without buffering it all', async () => {
+    let written = 0;
+    upstream.handler = (_r, _b, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(1024 * 1024, 0x20);
+      const more = () => {
+        // Bounded: at most twice the limit is offered.
+        while (written < 2 * MAX_ANSWER_BYTES && !res.destroyed) {
+          written += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', more);
+        }
+        res.end();
+      };
+      more();
+    };
+    const error = await failureOf(client.call('DescribeImages', {}));
+    expect(error).toMatchObject({ kind: 'bad-response', sent: true, message: `Zenlayer's answer was larger than ${MAX_ANSWER_BYTES} bytes` });
   });
 
   it('reports a refused connection as not sent', async () => {

@@ -56,6 +56,9 @@ export class ZenlayerClient {
       transformRequest: [(data: unknown) => data],
       transformResponse: [(data: unknown) => data],
       validateStatus: () => true,
+      // Far above any real answer (a page of 1000 images is about 1 MB): whatever answers in
+      // Zenlayer's place cannot make the gateway buffer without bound.
+      maxContentLength: MAX_ANSWER_BYTES,
       maxRedirects: 0,
       proxy: false,
     });
@@ -113,10 +116,16 @@ export class ZenlayerClient {
   }
 }
 
+/** The largest answer read from Zenlayer. */
+export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
 function transportError(action: ZenlayerActionName, error: unknown, timedOut: boolean): ZenlayerError {
   const code = isAxiosError(error) ? error.code : undefined;
   if (timedOut) {
     return failure(action, 'timeout', 'Zenlayer did not answer in time', { sent: true });
+  }
+  if (code === 'ERR_BAD_RESPONSE') {
+    return failure(action, 'bad-response', `Zenlayer's answer was larger than ${MAX_ANSWER_BYTES} bytes`, { sent: true });
   }
   if (code === 'ERR_CANCELED') {
     return failure(action, 'network', 'The call to Zenlayer was abandoned', { sent: true });
