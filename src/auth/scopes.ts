@@ -1,8 +1,10 @@
 import { SetMetadata } from '@nestjs/common';
+import { KNOWN_SCOPES } from '../config';
 
-export const SCOPE = { read: 'images:read', write: 'images:write', instancesRead: 'instances:read' } as const;
-export type Scope = (typeof SCOPE)[keyof typeof SCOPE];
-export const ALL_SCOPES: readonly Scope[] = Object.values(SCOPE);
+/** A scope a client may hold: the list GATEWAY_API_KEYS is checked against. */
+export type Scope = (typeof KNOWN_SCOPES)[number];
+export const SCOPE = { read: 'images:read', write: 'images:write', instancesRead: 'instances:read' } as const satisfies Record<string, Scope>;
+export const ALL_SCOPES: readonly Scope[] = KNOWN_SCOPES;
 
 export const SCOPES_KEY = 'gateway:scopes';
 export const PUBLIC_KEY = 'gateway:public';

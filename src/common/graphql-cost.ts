@@ -20,9 +20,9 @@ import {
 import { stableJson } from './stable-json';
 
 /** What one upstream-backed field costs, before what it selects. */
-export const UPSTREAM_FIELD_COST = 10;
+const UPSTREAM_FIELD_COST = 10;
 /** How many zones a list of all zones is assumed to hold. */
-export const ASSUMED_ZONE_COUNT = 25;
+const ASSUMED_ZONE_COUNT = 25;
 
 type Args = Record<string, any>;
 

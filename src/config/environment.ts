@@ -26,8 +26,8 @@ const blankToUndefined = ({ value }: { value: unknown }) => (typeof value === 's
 const IntInRange = (min: number, max: number, message: string) =>
   applyDecorators(Transform(toInt), IsInt({ message }), Min(min, { message }), Max(max, { message }));
 
-export const NODE_ENVS = ['development', 'production', 'test'] as const;
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const NODE_ENVS = ['development', 'production', 'test'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /**
  * The environment as the gateway reads it. Each property is one variable of API.md (plus the

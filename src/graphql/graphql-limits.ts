@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentNode, getOperationAST, getVariableValues, GraphQLError, GraphQLSchema, Kind, OperationDefinitionNode, ValidationContext, ValidationRule } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import type { GatewayConfig } from '../config';
-import { GatewayError, sendGatewayError, toGraphQLError } from '../common/errors';
+import { GatewayError, noIntrospectionRule, sendGatewayError, toGraphQLError } from '../common/errors';
 import { countUpstreamCalls } from '../common/graphql-cost';
 import { currentRequest, GRAPHQL_PATH } from '../common/request-context';
 import { jsonShapeProblem } from '../common/validation/json-shape';
@@ -15,7 +15,7 @@ type Limits = GatewayConfig['graphql'];
 const limitError = (message: string) => toGraphQLError(new GatewayError('GRAPHQL_VALIDATION_FAILED', message), { http: true });
 
 /** At most `max` fields at the top of any one operation (fragments spread there count too). */
-export function maxRootFieldsRule(max: number): ValidationRule {
+function maxRootFieldsRule(max: number): ValidationRule {
   return (context: ValidationContext) => ({
     OperationDefinition(operation) {
       let count = 0;
@@ -38,7 +38,10 @@ export function maxRootFieldsRule(max: number): ValidationRule {
   });
 }
 
-/** Validation rules that refuse an oversized operation before any resolver runs. */
+/**
+ * The gateway's validation rules beside graphql-js's own, over HTTP and WebSocket alike: the
+ * size limits, and no introspection when it is off (with a message naming GRAPHQL_INTROSPECTION).
+ */
 export function limitRules(limits: Limits): ValidationRule[] {
   // graphql-armor throws by default, which Apollo turns into a 500; report as a validation error instead.
   const reportAs = (variable: string) => ({
@@ -51,11 +54,12 @@ export function limitRules(limits: Limits): ValidationRule[] {
     maxDepthRule({ n: limits.maxDepth, flattenFragments: true, ...reportAs('GRAPHQL_MAX_DEPTH') }) as unknown as ValidationRule,
     maxAliasesRule({ n: limits.maxAliases, ...reportAs('GRAPHQL_MAX_ALIASES') }) as unknown as ValidationRule,
     maxRootFieldsRule(limits.maxRootFields),
+    ...(limits.introspection ? [] : [noIntrospectionRule]),
   ];
 }
 
 /** What {@link checkOperation} checks: the cost and the upstream calls of one operation. */
-export type OperationLimits = Pick<Limits, 'maxCost' | 'maxUpstreamCalls'>;
+type OperationLimits = Pick<Limits, 'maxCost' | 'maxUpstreamCalls'>;
 
 /**
  * Checks a parsed and validated operation against the cost and upstream-call limits, before it

@@ -8,7 +8,7 @@ import { Authenticator } from '../auth/authenticator';
 import { ClientRateLimiter } from '../auth/client-rate-limiter';
 import type { Identity } from '../auth/identity';
 import type { AuthenticatedRequest } from '../auth/scopes.guard';
-import { formatGraphqlError, noIntrospectionRule } from '../common/errors';
+import { formatGraphqlError } from '../common/errors';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import type { GraphqlContext, Loaders } from '../modules/graphql-context';
 import { ImagesLoaders } from '../modules/images/images.loaders';
@@ -90,7 +90,7 @@ export class GraphqlOptionsFactory implements GqlOptionsFactory<ApolloDriverConf
       // Apollo's own switch would add a rule whose message names Apollo's option; the gateway's
       // rule names GRAPHQL_INTROSPECTION, and graphql-ws uses the same one.
       introspection: true,
-      validationRules: [...limitRules(this.config.graphql), ...(this.config.graphql.introspection ? [] : [noIntrospectionRule])],
+      validationRules: limitRules(this.config.graphql),
       // No cache hints in this schema: Apollo's cache-control plugin would only add work to every field.
       plugins: [limitsPlugin(this.config.graphql), graphqlMetricsPlugin(this.metrics), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
       allowBatchedHttpRequests: true,

@@ -22,7 +22,7 @@ import { Authenticator, credentialHeaders } from '../auth/authenticator';
 import type { ClientRateLimiter } from '../auth/client-rate-limiter';
 import type { Identity } from '../auth/identity';
 import { ALL_SCOPES } from '../auth/scopes';
-import { ErrorCode, formatGraphqlError, GatewayError, noIntrospectionRule, toGraphQLError } from '../common/errors';
+import { ErrorCode, formatGraphqlError, GatewayError, toGraphQLError, withoutSuggestions } from '../common/errors';
 import { checkOperation, limitRules, operationLabel } from './graphql-limits';
 import { runOperation } from '../common/request-context';
 import { trustedDocumentFor } from '../common/trusted-documents';
@@ -34,7 +34,7 @@ import type { GatewayConfig } from '../config';
  * message, 4406 subprotocol, 4408 no connection_init in time, 4409 duplicate id) and the
  * WebSocket ones (1009 message too big).
  */
-export const WS_CLOSE = {
+const WS_CLOSE = {
   /** Missing or wrong credentials in connection_init; graphql-ws clients do not retry it. */
   unauthorized: 4401,
   /** The credentials grant no scope of this API. */
@@ -85,21 +85,13 @@ const admitted = new WeakSet<object>();
 /** Whether a graphql-ws socket has been authenticated (its connection_init accepted). */
 export const isAdmitted = (socket: object): boolean => admitted.has(socket);
 
-/**
- * graphql-js's "Did you mean …?" hints name fields, arguments, types and enum values of the
- * schema: with introspection off they would give away what introspection hides.
- */
-export function withoutSuggestions(message: string): string {
-  return message.replace(/ ?Did you mean .+\?$/s, '');
-}
-
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 
 /**
  * The client's address as Fastify's `request.ip` gives it over HTTP (`trustProxy: 'loopback'`):
  * the socket's peer, or, behind proxies on loopback, the nearest hop they forwarded for.
  */
-export function clientAddress(request: IncomingMessage): string {
+function clientAddress(request: IncomingMessage): string {
   let address = request.socket.remoteAddress ?? '';
   const forwarded = request.headers['x-forwarded-for'];
   const hops = typeof forwarded === 'string' ? forwarded.split(',').map((hop) => hop.trim()).filter(Boolean) : [];
@@ -127,7 +119,7 @@ const gatewayError = (code: ErrorCode, message: string) => toGraphQLError(new Ga
 export function graphqlWsOptions({ limits, authenticator, authFailures, rateLimiter, schema, deadlineMs }: GraphqlWsDependencies) {
   // As over HTTP (app.module.ts): suggestions are hidden when the schema is (introspection off, the production default).
   const hideSuggestions = !limits.introspection;
-  const rules: ValidationRule[] = [...specifiedRules, ...limitRules(limits), ...(limits.introspection ? [] : [noIntrospectionRule])];
+  const rules: ValidationRule[] = [...specifiedRules, ...limitRules(limits)];
   const clients = new Map<string, ClientUsage>();
   const connections = new WeakMap<WsContext, Connection>();
   const scrub = (message: string) => (hideSuggestions ? withoutSuggestions(message) : message);

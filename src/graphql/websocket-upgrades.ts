@@ -10,13 +10,13 @@ import { isAdmitted } from './graphql-ws';
 /** Where graphql-ws is served; the only path that accepts a WebSocket upgrade. */
 
 /** Largest message before connection_ack: a connection_init with a token is a few KB. */
-export const PRE_AUTH_MAX_MESSAGE_BYTES = 16 * 1024;
+const PRE_AUTH_MAX_MESSAGE_BYTES = 16 * 1024;
 
 /** Room for variables and the JSON around them, beyond the largest document allowed. */
 const VARIABLES_MARGIN_BYTES = 64 * 1024;
 
 /** Largest WebSocket message once authenticated: a `subscribe` with the largest document allowed. */
-export const maxMessageBytes = (limits: Pick<GatewayConfig['graphql'], 'maxDocumentBytes'>): number => limits.maxDocumentBytes + VARIABLES_MARGIN_BYTES;
+const maxMessageBytes = (limits: Pick<GatewayConfig['graphql'], 'maxDocumentBytes'>): number => limits.maxDocumentBytes + VARIABLES_MARGIN_BYTES;
 
 /**
  * The WebSocket server @nestjs/graphql made for graphql-ws. Nest offers no option for it (size

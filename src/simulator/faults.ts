@@ -32,7 +32,7 @@ export type SimulatorFault =
 export const FAULT_KINDS = ['latency', 'delayed-write', 'error', 'malformed', 'html', 'empty', 'reset', 'challenge'] as const;
 
 /** Every action (`'*'`) rather than one. */
-export const ANY_ACTION = '*';
+const ANY_ACTION = '*';
 
 interface QueuedFault {
   readonly fault: SimulatorFault;

@@ -15,7 +15,7 @@ const IMAGE_NAME_RULE = 'imageName must be 1 to 24 characters of Chinese charact
 const isAbsent = (value: unknown): value is undefined | null => value === undefined || value === null;
 
 /** Length in Unicode code points, so one Chinese character (or emoji) counts once. */
-export const codePointLength = (value: string): number => [...value].length;
+const codePointLength = (value: string): number => [...value].length;
 
 /** A string parameter that may be absent. */
 export function optionalString(body: RequestBody, name: string): string | undefined {

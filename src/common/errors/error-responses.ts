@@ -47,7 +47,7 @@ export function httpStatusOf(error: GatewayError): number {
 }
 
 /** GraphQL's `extensions` of a gateway error: its code, then only what it carries. */
-export function graphqlExtensions(error: GatewayError): GraphqlErrorExtensions {
+function graphqlExtensions(error: GatewayError): GraphqlErrorExtensions {
   const { fields, upstream, blocker, retryAfterSeconds, requestId } = error.details;
   return {
     code: error.code,

@@ -13,6 +13,7 @@ import {
   formatGraphqlError,
   GatewayError,
   graphqlErrorJson,
+  httpStatusOf,
   problemDetails,
   requestTarget,
   statusOfCode,
@@ -65,7 +66,7 @@ describe('ERROR_CODES', () => {
     ['INTERNAL_SERVER_ERROR', 500],
   ] as const)('answers %s with HTTP %i', (code, status) => {
     expect(statusOfCode(code)).toBe(status);
-    expect(new GatewayError(code, 'm').httpStatus).toBe(status);
+    expect(httpStatusOf(new GatewayError(code, 'm'))).toBe(status);
   });
 
   it.each([

@@ -1,5 +1,5 @@
 import { IntrinsicException } from '@nestjs/common';
-import { codeOfStatus, ErrorCode, statusOfCode } from './error-codes';
+import { codeOfStatus, ErrorCode } from './error-codes';
 
 /** One bad field of an input, by its path in the operation's arguments (e.g. `input.name`). */
 export interface FieldProblem {
@@ -53,11 +53,6 @@ export class GatewayError extends IntrinsicException {
   ) {
     super(message);
     this.name = 'GatewayError';
-  }
-
-  /** The status of the code (see ERROR_CODES); the status answered is {@link httpStatusOf}'s. */
-  get httpStatus(): number {
-    return statusOfCode(this.code);
   }
 
   /** A BAD_USER_INPUT error listing each field with its reasons. */

@@ -17,7 +17,13 @@ export interface GraphqlErrorFormatOptions {
   hideSuggestions?: boolean;
 }
 
-const SUGGESTION = / ?Did you mean(.+?)\?$/;
+/**
+ * graphql-js's "Did you mean …?" hints name fields, arguments, types and enum values of the
+ * schema: with introspection off they would give away what introspection hides.
+ */
+export function withoutSuggestions(message: string): string {
+  return message.replace(/ ?Did you mean .+\?$/s, '');
+}
 
 /** What a client asking for `__schema` or `__type` is told while introspection is off: the gateway's switch, not Apollo's option. */
 export const INTROSPECTION_DISABLED_MESSAGE =
@@ -44,7 +50,7 @@ export const noIntrospectionRule: ValidationRule = (context) => ({
  * log only.
  */
 export function formatGraphqlError(formatted: GraphQLFormattedError, error: unknown, options: GraphqlErrorFormatOptions = {}): GraphQLFormattedError {
-  const message = options.hideSuggestions ? formatted.message.replace(SUGGESTION, '') : formatted.message;
+  const message = options.hideSuggestions ? withoutSuggestions(formatted.message) : formatted.message;
   return graphqlErrorJson(gatewayErrorOf(unwrapResolverError(error), message), { locations: formatted.locations, path: formatted.path });
 }
 

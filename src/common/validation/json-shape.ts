@@ -3,7 +3,7 @@
  * real input is a few levels; recursive code further on (class-transformer, Nest's validation
  * pipe, JSON.stringify) would overflow the stack on tens of thousands.
  */
-export const MAX_JSON_DEPTH = 32;
+const MAX_JSON_DEPTH = 32;
 
 /**
  * What is wrong with a value parsed from a client's JSON, if anything: nested deeper than

@@ -6,7 +6,7 @@ export const IMAGE_ORIGINS = Symbol('IMAGE_ORIGINS');
  * How long the gateway remembers which instance an image was made from: far longer than an
  * image takes to build, and the memory of it is only needed while it builds.
  */
-export const IMAGE_ORIGIN_TTL_MS = 24 * 60 * 60 * 1000;
+const IMAGE_ORIGIN_TTL_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Which instance each image made through this gateway came from. Zenlayer's ImageInfo names no

@@ -6,6 +6,9 @@ import type { CredentialsProvider } from './credentials';
 import { authorizationHeader } from './signer';
 import { SYNTHETIC_CODES, ZenlayerError, ZenlayerFailureKind } from './zenlayer.error';
 
+/** The largest answer read from Zenlayer: far above any real one (a page of 1000 images is about 1 MB). */
+const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
 export interface ZenlayerClientOptions {
   /** Origin of the API, e.g. `https://console.zenlayer.com`. */
   baseUrl: string;
@@ -16,6 +19,8 @@ export interface ZenlayerClientOptions {
   clock?: () => number;
   /** Connections kept to Zenlayer; default 64. */
   maxSockets?: number;
+  /** The largest answer read, in bytes; default {@link MAX_ANSWER_BYTES}. */
+  maxAnswerBytes?: number;
 }
 
 /** A successful call: Zenlayer's request id and the unwrapped `response`. */
@@ -56,9 +61,8 @@ export class ZenlayerClient {
       transformRequest: [(data: unknown) => data],
       transformResponse: [(data: unknown) => data],
       validateStatus: () => true,
-      // Far above any real answer (a page of 1000 images is about 1 MB): whatever answers in
-      // Zenlayer's place cannot make the gateway buffer without bound.
-      maxContentLength: MAX_ANSWER_BYTES,
+      // Whatever answers in Zenlayer's place cannot make the gateway buffer without bound.
+      maxContentLength: options.maxAnswerBytes ?? MAX_ANSWER_BYTES,
       maxRedirects: 0,
       proxy: false,
     });
@@ -116,16 +120,14 @@ export class ZenlayerClient {
   }
 }
 
-/** The largest answer read from Zenlayer. */
-export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
-
 function transportError(action: ZenlayerActionName, error: unknown, timedOut: boolean): ZenlayerError {
   const code = isAxiosError(error) ? error.code : undefined;
   if (timedOut) {
     return failure(action, 'timeout', 'Zenlayer did not answer in time', { sent: true });
   }
   if (code === 'ERR_BAD_RESPONSE') {
-    return failure(action, 'bad-response', `Zenlayer's answer was larger than ${MAX_ANSWER_BYTES} bytes`, { sent: true });
+    // The adapter's one bad response: an answer over maxContentLength.
+    return failure(action, 'bad-response', 'Zenlayer sent an answer larger than the gateway reads', { sent: true });
   }
   if (code === 'ERR_CANCELED') {
     return failure(action, 'network', 'The call to Zenlayer was abandoned', { sent: true });
