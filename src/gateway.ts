@@ -120,7 +120,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   }
   // Nest makes its graphql-ws server at init; the gateway then serves every upgrade itself.
   await app.init();
-  routeWebSocketUpgrades(app.getHttpServer(), graphqlWsServerOf(app), config.graphql);
+  routeWebSocketUpgrades(app.getHttpServer(), graphqlWsServerOf(app), config.graphql, headers);
   await app.listen(config.port, config.host);
 
   const address = app.getHttpServer().address() as { port: number };

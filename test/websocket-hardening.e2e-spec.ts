@@ -181,6 +181,15 @@ describe('WebSocket hardening (the gateway process, production mode)', () => {
       }
     });
 
+    it('answers an upgrade to another path as any other refusal: problem+json, request id, security headers', async () => {
+      const { response } = await rawExchange(port, upgradeRequest('/v1/zones', port, { 'x-request-id': 'upgrade-refused-1' }));
+      const [head, body] = response.split('\r\n\r\n');
+      expect(head).toMatch(/\r\nx-request-id: upgrade-refused-1\r\n/i);
+      expect(head).toMatch(/\r\nx-content-type-options: nosniff\r\n/i);
+      expect(head).toMatch(/\r\ncontent-type: application\/problem\+json/i);
+      expect(JSON.parse(body)).toMatchObject({ status: 404, code: 'NOT_FOUND', detail: expect.stringContaining('served at /graphql'), instance: '/v1/zones' });
+    });
+
     it('keeps no descriptor after 200 refused upgrades', async () => {
       const cases = bad(port);
       await Promise.all(cases.map(([, request]) => rawExchange(port, request)));

@@ -1,13 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
-import { IncomingMessage, Server, STATUS_CODES } from 'node:http';
+import { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
-import { pathOf, GRAPHQL_PATH } from '../common/request-context';
+import { GatewayError, logRefusal, rawRefusal } from '../common/errors';
+import { GRAPHQL_PATH, pathOf, requestIdOf, RequestWithContext } from '../common/request-context';
 import type { GatewayConfig } from '../config';
 import { isAdmitted } from './graphql-ws';
-
-/** Where graphql-ws is served; the only path that accepts a WebSocket upgrade. */
 
 /** Largest message before connection_ack: a connection_init with a token is a few KB. */
 const PRE_AUTH_MAX_MESSAGE_BYTES = 16 * 1024;
@@ -40,13 +39,18 @@ export function graphqlWsServerOf(app: INestApplication): WebSocketServer {
  * accepted. Anything else is answered 404 (a bad handshake on `/graphql`: 400 by `ws`) with
  * `Connection: close`, and the socket destroyed. Call after `app.init()`, which makes the server.
  */
-export function routeWebSocketUpgrades(server: Server, wss: WebSocketServer, limits: Pick<GatewayConfig['graphql'], 'maxDocumentBytes'>): void {
+export function routeWebSocketUpgrades(
+  server: Server,
+  wss: WebSocketServer,
+  limits: Pick<GatewayConfig['graphql'], 'maxDocumentBytes'>,
+  securityHeaders: Record<string, string>,
+): void {
   wss.options.maxPayload = maxMessageBytes(limits);
   // Nest's listener is the only one: nothing else in the gateway takes upgrades.
   server.removeAllListeners('upgrade');
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    if (pathOf(request.url ?? '') !== GRAPHQL_PATH) return refuseUpgrade(socket, 404);
+    if (pathOf(request.url ?? '') !== GRAPHQL_PATH) return refuseUpgrade(socket, request, securityHeaders);
     wss.handleUpgrade(request, socket, head, (ws) => {
       wss.emit('connection', ws, request);
       guardMessages(ws);
@@ -54,13 +58,19 @@ export function routeWebSocketUpgrades(server: Server, wss: WebSocketServer, lim
   });
 }
 
-/** Answers an upgrade that will not be served, and closes the connection once the answer is out. */
-function refuseUpgrade(socket: Duplex, status: number): void {
-  const text = STATUS_CODES[status] ?? 'Error';
+/**
+ * Answers an upgrade to a path that takes none with 404, as any other refusal is answered (and
+ * logged), and closes the connection once the answer is out.
+ */
+function refuseUpgrade(socket: Duplex, request: IncomingMessage, securityHeaders: Record<string, string>): void {
+  const url = request.url ?? '';
+  const requestId = requestIdOf(request as IncomingMessage & RequestWithContext);
+  const refusal = new GatewayError('NOT_FOUND', `No WebSocket endpoint at ${pathOf(url)}: GraphQL over WebSocket is served at ${GRAPHQL_PATH}`);
   socket.once('finish', () => socket.destroy());
   // A peer that reads nothing cannot hold the connection open either.
   setTimeout(() => socket.destroy(), 1000).unref();
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+  socket.end(rawRefusal(refusal, url, requestId, securityHeaders));
+  logRefusal(requestId, request.method, url, 404, 'upgrade not served');
 }
 
 const byteLength = (data: RawData): number => (Array.isArray(data) ? data.reduce((sum, part) => sum + part.length, 0) : data instanceof ArrayBuffer ? data.byteLength : data.length);

@@ -53,27 +53,34 @@ export function clientErrorHandler(securityHeaders: Record<string, string>) {
         : error.code === 'HPE_HEADER_OVERFLOW'
           ? new GatewayError('BAD_REQUEST', 'The request line and headers are too large', { httpStatus: 431 })
           : new GatewayError('BAD_REQUEST', 'The request is not valid HTTP');
-    const path = pathOf(url);
-    const response = errorResponse(refusal, { graphql: path === GRAPHQL_PATH, path });
-    if (socket.writable && !pending?.headersSent) {
-      const headers = {
-        ...securityHeaders,
-        'x-request-id': requestId,
-        ...response.headers,
-        'content-type': response.contentType,
-        'content-length': String(Buffer.byteLength(response.body)),
-        connection: 'close',
-      };
-      const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
-      socket.write(`HTTP/1.1 ${response.status} ${STATUS_CODES[response.status]}\r\n${head.join('')}\r\n${response.body}`);
-    }
+    if (socket.writable && !pending?.headersSent) socket.write(rawRefusal(refusal, url, requestId, securityHeaders));
     socket.destroy(error);
-    logRefusal(requestId, request?.method, url, response.status, error.code);
+    logRefusal(requestId, request?.method, url, httpStatusOf(refusal), error.code);
   };
 }
 
+/**
+ * A refusal as raw HTTP, for a socket no Fastify reply owns (a request Node's parser refused, an
+ * upgrade the gateway does not serve): the same body, security headers and request id as every
+ * other answer, and `Connection: close`.
+ */
+export function rawRefusal(refusal: GatewayError, url: string, requestId: string, securityHeaders: Record<string, string>): string {
+  const path = pathOf(url);
+  const response = errorResponse(refusal, { graphql: path === GRAPHQL_PATH, path });
+  const headers = {
+    ...securityHeaders,
+    'x-request-id': requestId,
+    ...response.headers,
+    'content-type': response.contentType,
+    'content-length': String(Buffer.byteLength(response.body)),
+    connection: 'close',
+  };
+  const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  return `HTTP/1.1 ${response.status} ${STATUS_CODES[response.status]}\r\n${head.join('')}\r\n${response.body}`;
+}
+
 /** The one log line of a request no Fastify hook saw to its end. */
-function logRefusal(requestId: string, method: string | undefined, url: string, statusCode: number, reason: string | undefined): void {
+export function logRefusal(requestId: string, method: string | undefined, url: string, statusCode: number, reason: string | undefined): void {
   const logger = PinoLogger.root;
   if (!logger?.isLevelEnabled('info')) return;
   // The URL as far as it is useful: a refused one may be as long as the header limit allows.
