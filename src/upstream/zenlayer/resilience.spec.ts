@@ -97,6 +97,25 @@ describe(ClientSlots.name, () => {
     expect(slots.size).toBe(0);
   });
 
+  it('bounds the waiting calls of all clients together, not each client on its own', async () => {
+    const slots = new ClientSlots(1, 2);
+    const started: string[] = [];
+    const gates = ['a1', 'a2', 'b1', 'b2', 'c1'].map((name) => gate(started, name));
+    const runs = [slots.run('a', gates[0].work, never), slots.run('a', gates[1].work, never), slots.run('b', gates[2].work, never), slots.run('b', gates[3].work, never)];
+    // a2 and b2 wait: the queue is full, so c may run its first call but not queue a second.
+    const c1 = slots.run('c', gates[4].work, never);
+    await expect(slots.run('c', gate(started, 'c2').work, never)).rejects.toBeInstanceOf(BulkheadRejectedError);
+    for (const g of gates) g.release();
+    expect(await Promise.all([...runs, c1])).toEqual(['a1', 'a2', 'b1', 'b2', 'c1']);
+    // Once they have run, the queue is free again.
+    const again = gate(started, 'again');
+    const busy = slots.run('d', again.work, never);
+    const queued = slots.run('d', async () => 'queued', never);
+    again.release();
+    expect(await Promise.all([busy, queued])).toEqual(['again', 'queued']);
+    expect(slots.size).toBe(0);
+  });
+
   it('frees the slot when a call fails', async () => {
     const slots = new ClientSlots(1, 5);
     await expect(slots.run('c', () => Promise.reject(new Error('boom')), never)).rejects.toThrow('boom');

@@ -70,12 +70,14 @@ export const INTERNAL_CLIENT = 'internal';
 
 /**
  * At most `perClient` calls in flight for each client, the rest of its calls waiting in its own
- * first-come-first-served queue (at most `queueSize`, then {@link BulkheadRejectedError}). In
- * front of the gateway-wide limit, so that one client's burst waits behind its own calls and
- * the shared slots stay open to everyone else.
+ * first-come-first-served queue; at most `queueSize` calls wait across all clients, then
+ * {@link BulkheadRejectedError}, so the gateway-wide bound on waiting calls holds however many
+ * clients there are. In front of the gateway-wide limit, so that one client's burst waits
+ * behind its own calls and the shared slots stay open to everyone else.
  */
 export class ClientSlots {
   private readonly clients = new Map<string, { active: number; waiting: Array<{ start: () => void }> }>();
+  private waitingTotal = 0;
 
   constructor(
     private readonly perClient: number,
@@ -94,17 +96,20 @@ export class ClientSlots {
     if (state.active < this.perClient) {
       state.active += 1;
     } else {
-      if (state.waiting.length >= this.queueSize) throw new BulkheadRejectedError(this.perClient, this.queueSize);
+      if (this.waitingTotal >= this.queueSize) throw new BulkheadRejectedError(this.perClient, this.queueSize);
       const queue = state.waiting;
+      this.waitingTotal += 1;
       // A finished call hands its slot straight to the next waiting call (release below).
       await new Promise<void>((resolve, reject) => {
         const entry = {
           start: () => {
+            this.waitingTotal -= 1;
             signal.removeEventListener('abort', onAbort);
             resolve();
           },
         };
         const onAbort = () => {
+          this.waitingTotal -= 1;
           queue.splice(queue.indexOf(entry), 1);
           reject(new TaskCancelledError());
         };
