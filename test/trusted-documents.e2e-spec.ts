@@ -103,6 +103,31 @@ describe.each([
   });
 });
 
+describe('trusted-documents mode with the request limits', () => {
+  // A registered document over GRAPHQL_MAX_DOCUMENT_BYTES: the limits measure the registered
+  // text, whether it is asked for by POST or by GET.
+  const LONG = `query Long { zones { id name supportsImageCreation supportSecurityGroup supportIpv6 supportNetworkType } }`;
+  const manifest = join(dir, 'long.json');
+  writeFileSync(manifest, JSON.stringify({ [sha256(LONG)]: LONG }));
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ GATEWAY_API_KEYS: API_KEYS_ENV, GRAPHQL_TRUSTED_DOCUMENTS: manifest, GRAPHQL_MAX_DOCUMENT_BYTES: '100' });
+  });
+  afterAll(() => h.close());
+
+  it.each([
+    ['POST', () => fetch(`${h.gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...reader }, body: JSON.stringify({ documentId: sha256(LONG) }) })],
+    ['GET', () => fetch(`${h.gateway.url}/graphql?${new URLSearchParams({ documentId: sha256(LONG) })}`, { headers: { ...reader, 'apollo-require-preflight': 'true' } })],
+  ])('measures the registered text of an operation asked for by id over %s', async (_method, send) => {
+    const response = await send();
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      errors: [{ message: `The document is ${Buffer.byteLength(LONG)} bytes; the most allowed is 100 (GRAPHQL_MAX_DOCUMENT_BYTES)`, extensions: { code: 'BAD_REQUEST' } }],
+    });
+    expect(h.simulator.callCount()).toBe(0);
+  });
+});
+
 describe('the trusted-documents setting', () => {
   const base = { NODE_ENV: 'test', ZENLAYER_ACCESS_KEY_ID: 'id', ZENLAYER_ACCESS_KEY_PASSWORD: 'password' };
 

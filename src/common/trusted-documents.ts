@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { GRAPHQL_PATH } from './request-context';
+import { GRAPHQL_PATH, pathOf } from './request-context';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, sendGatewayError } from './errors';
 
@@ -75,24 +75,23 @@ function resolveInPlace(documents: TrustedDocuments, operation: Record<string, u
 }
 
 function resolveGet(documents: TrustedDocuments, request: FastifyRequest): void {
-  const url = new URL(request.raw.url ?? '/', 'http://gateway');
-  const extensionsText = url.searchParams.get('extensions');
+  const params = { ...(request.query as Record<string, string | undefined>) };
   let extensions: unknown;
   try {
-    extensions = extensionsText === null ? undefined : JSON.parse(extensionsText);
+    extensions = params.extensions === undefined ? undefined : JSON.parse(params.extensions);
   } catch {
     extensions = undefined; // GraphQL answers a malformed `extensions` itself
   }
-  const params = { query: url.searchParams.get('query') ?? undefined, documentId: url.searchParams.get('documentId') ?? undefined, extensions };
-  const document = trustedDocumentFor(documents, params);
+  const document = trustedDocumentFor(documents, { query: params.query, documentId: params.documentId, extensions });
   if (document === undefined) return;
-  url.searchParams.set('query', document);
-  url.searchParams.delete('documentId');
+  params.query = document;
+  delete params.documentId;
   const rest = withoutPersistedQuery(extensions);
-  if (rest === undefined) url.searchParams.delete('extensions');
-  else url.searchParams.set('extensions', JSON.stringify(rest));
-  // Apollo reads a GET's operation from the URL.
-  request.raw.url = `${url.pathname}${url.search}`;
+  if (rest === undefined) delete params.extensions;
+  else params.extensions = JSON.stringify(rest);
+  // Apollo reads a GET's operation from the URL, the request limits from the parsed query.
+  request.query = params;
+  request.raw.url = `${pathOf(request.raw.url ?? GRAPHQL_PATH)}?${new URLSearchParams(params as Record<string, string>)}`;
 }
 
 function persistedQueryHash(extensions: unknown): string | undefined {
