@@ -8,7 +8,6 @@ import type { PreflightLookups, ZonePageKey } from './instances.lookups';
 import type { ImageCreationCheck } from './models/image-creation-check.model';
 import { Instance, InstancePage, InstanceWithCheckPage } from './models/instance.model';
 
-/** One zone's first page of instances, as `Zone.instances` asks for it. */
 /** Instances at Zenlayer and the image-creation check, for both the GraphQL and the REST face. */
 @Injectable()
 export class InstancesService {
