@@ -21,8 +21,8 @@ import { stableJson } from './stable-json';
 
 /** What one upstream-backed field costs, before what it selects. */
 const UPSTREAM_FIELD_COST = 10;
-/** How many zones a list of all zones is assumed to hold. */
-const ASSUMED_ZONE_COUNT = 25;
+/** How many zones a list of all zones is assumed to hold, where the real number is not given. */
+export const ASSUMED_ZONE_COUNT = 25;
 
 type Args = Record<string, any>;
 
@@ -30,6 +30,8 @@ type Args = Record<string, any>;
 export interface UpstreamCalls {
   /** Calls the field makes itself for these arguments (0 when it only goes through loaders). */
   calls: (args: Args) => number;
+  /** Calls the field makes once in every zone of the account for these arguments (a listing across zones). */
+  perZone: (args: Args) => number;
   /** Per-operation loaders the field goes through: every field under one parent shares one call per loader. */
   /** Names of the operation's loaders (`GraphqlContext.loaders`) the field batches through; common/ knows no feature, so names, not types. */
   loaders: readonly string[];
@@ -45,7 +47,7 @@ export type UpstreamCostEstimator = ((options: ComplexityEstimatorArgs) => numbe
  */
 export const upstreamCost = (items: (args: Args) => number = () => 1, calls: Partial<UpstreamCalls> = {}): UpstreamCostEstimator =>
   Object.assign(({ args, childComplexity }: ComplexityEstimatorArgs) => UPSTREAM_FIELD_COST + childComplexity * Math.max(1, items(args)), {
-    upstream: { calls: calls.calls ?? (() => 1), loaders: calls.loaders ?? [] },
+    upstream: { calls: calls.calls ?? (() => 1), perZone: calls.perZone ?? (() => 0), loaders: calls.loaders ?? [] },
   });
 
 /** The `complexity` of a field served by a per-operation loader (DataLoader): batched into one call per loader. */
@@ -55,6 +57,24 @@ export const zoneListSize = (args: Args): number => (Array.isArray(args.zoneIds)
 
 const upstreamOf = (field: GraphQLField<unknown, unknown>): UpstreamCalls | undefined =>
   (field.extensions?.complexity as Partial<UpstreamCostEstimator> | undefined)?.upstream;
+
+/** The upstream calls an operation can cause: `fixed`, plus `perZone` in every zone of the account. */
+export interface UpstreamCallTally {
+  fixed: number;
+  perZone: number;
+}
+
+/** {@link tallyUpstreamCalls} for an account of `zoneCount` zones. */
+export function countUpstreamCalls(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Args,
+  zoneCount = ASSUMED_ZONE_COUNT,
+): number {
+  const { fixed, perZone } = tallyUpstreamCalls(schema, document, operation, variables);
+  return fixed + perZone * zoneCount;
+}
 
 /**
  * The most upstream calls an operation can cause, before it runs, from the fields' declared
@@ -69,7 +89,7 @@ const upstreamOf = (field: GraphQLField<unknown, unknown>): UpstreamCalls | unde
  * A field making its own calls inside a list is counted once, not once per item: such fields
  * should go through a loader. `variables` must be the operation's coerced variable values.
  */
-export function countUpstreamCalls(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Args): number {
+export function tallyUpstreamCalls(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Args): UpstreamCallTally {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
@@ -77,6 +97,7 @@ export function countUpstreamCalls(schema: GraphQLSchema, document: DocumentNode
   const counted = new Set<string>();
   const mutation = operation.operation === 'mutation';
   let calls = 0;
+  let perZone = 0;
   let rootIndex = 0;
 
   const included = (selection: SelectionNode): boolean =>
@@ -105,11 +126,13 @@ export function countUpstreamCalls(schema: GraphQLSchema, document: DocumentNode
       if (upstream) {
         const args = getArgumentValues(field, selection, variables);
         const own = upstream.calls(args);
-        if (own > 0) {
+        const ownPerZone = upstream.perZone(args);
+        if (own > 0 || ownPerZone > 0) {
           inner = `${scope}/${parent.name}.${field.name}(${stableJson(args)})${mutation && root ? `#${rootIndex}` : ''}`;
           if (!counted.has(inner)) {
             counted.add(inner);
             calls += own;
+            perZone += ownPerZone;
           }
         }
         for (const loader of upstream.loaders) {
@@ -120,7 +143,7 @@ export function countUpstreamCalls(schema: GraphQLSchema, document: DocumentNode
           }
         }
         // What this field's loaded values select is resolved once its batches are done.
-        if (own === 0 && upstream.loaders.length > 0) inner = `${scope}|${upstream.loaders.join(',')}`;
+        if (own === 0 && ownPerZone === 0 && upstream.loaders.length > 0) inner = `${scope}|${upstream.loaders.join(',')}`;
       }
       if (root) rootIndex += 1;
       if (selection.selectionSet) walk(getNamedType(field.type), selection.selectionSet, inner, false, spread);
@@ -128,5 +151,5 @@ export function countUpstreamCalls(schema: GraphQLSchema, document: DocumentNode
   };
 
   walk(schema.getRootType(operation.operation), operation.selectionSet, '', true, new Set());
-  return calls;
+  return { fixed: calls, perZone };
 }

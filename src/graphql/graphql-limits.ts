@@ -6,7 +6,7 @@ import { DocumentNode, getOperationAST, getVariableValues, GraphQLError, GraphQL
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import type { GatewayConfig } from '../config';
 import { GatewayError, noIntrospectionRule, sendGatewayError, toGraphQLError } from '../common/errors';
-import { countUpstreamCalls } from '../common/graphql-cost';
+import { ASSUMED_ZONE_COUNT, tallyUpstreamCalls, UpstreamCallTally } from '../common/graphql-cost';
 import { currentRequest, GRAPHQL_PATH } from '../common/request-context';
 import { jsonShapeProblem } from '../common/validation/json-shape';
 
@@ -58,34 +58,42 @@ export function limitRules(limits: Limits): ValidationRule[] {
   ];
 }
 
-/** What {@link checkOperation} checks: the cost and the upstream calls of one operation. */
-type OperationLimits = Pick<Limits, 'maxCost' | 'maxUpstreamCalls'>;
+/**
+ * What {@link checkOperation} checks: the cost and the upstream calls of one operation, and how
+ * to learn the account's number of zones for an operation that goes across them.
+ */
+export type OperationLimits = Pick<Limits, 'maxCost' | 'maxUpstreamCalls'> & { zoneCount?: () => Promise<number> };
 
 /**
  * Checks a parsed and validated operation against the cost and upstream-call limits, before it
  * runs; an empty list when it may run. Over HTTP the Apollo plugin below calls it; the same call
  * serves graphql-ws (after `validate(schema, document, [...specifiedRules, ...limitRules(limits)])`).
+ * A field that asks every zone counts one call per zone the account has (`zoneCount`, read only
+ * for such an operation; {@link ASSUMED_ZONE_COUNT} when not given).
  *
  * Variables that do not fit the operation (wrong type, a required one missing) are not this
  * check's to report: it passes, and executing the operation answers BAD_USER_INPUT, as GraphQL
  * does for every such mistake.
  */
-export function checkOperation(
+export async function checkOperation(
   schema: GraphQLSchema,
   document: DocumentNode,
   operationName: string | null | undefined,
   variables: Record<string, unknown> | null | undefined,
   limits: OperationLimits,
-): GraphQLError[] {
+): Promise<GraphQLError[]> {
   const measured = measurements.get(document, operationName, variables, () => measure(schema, document, operationName, variables));
   if (!measured) return [];
   if (measured.cost > limits.maxCost) {
     return [limitError(`The operation costs ${measured.cost}; the most allowed is ${limits.maxCost} (GRAPHQL_MAX_COST)`)];
   }
-  if (measured.calls > limits.maxUpstreamCalls) {
+  const zones = measured.calls.perZone > 0 ? ((await limits.zoneCount?.()) ?? ASSUMED_ZONE_COUNT) : 0;
+  const calls = measured.calls.fixed + measured.calls.perZone * zones;
+  if (calls > limits.maxUpstreamCalls) {
+    const acrossZones = measured.calls.perZone > 0 ? `, ${measured.calls.perZone * zones} of them across the account's ${zones} zones` : '';
     return [
       limitError(
-        `The operation can make ${measured.calls} upstream calls (one per root field with its own arguments, one per batched lookup); the most allowed is ${limits.maxUpstreamCalls} (GRAPHQL_MAX_UPSTREAM_CALLS)`,
+        `The operation can make ${calls} upstream calls (one per root field with its own arguments, one per batched lookup, one per zone for a listing across zones${acrossZones}); the most allowed is ${limits.maxUpstreamCalls} (GRAPHQL_MAX_UPSTREAM_CALLS)`,
       ),
     ];
   }
@@ -94,7 +102,7 @@ export function checkOperation(
 
 interface Measurement {
   cost: number;
-  calls: number;
+  calls: UpstreamCallTally;
 }
 
 const COST_ESTIMATORS = [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 0 })];
@@ -108,7 +116,7 @@ function measure(schema: GraphQLSchema, document: DocumentNode, operationName: s
   try {
     return {
       cost: getComplexity({ schema, query: document, operationName: operationName ?? undefined, variables: variables ?? {}, estimators: COST_ESTIMATORS }),
-      calls: countUpstreamCalls(schema, document, operation, coerced.coerced),
+      calls: tallyUpstreamCalls(schema, document, operation, coerced.coerced),
     };
   } catch (error) {
     // An argument the operation's own validation let through but execution will refuse.
@@ -130,7 +138,7 @@ export function operationLabel(operation: OperationDefinitionNode): string {
  * number of items they may return. Also names the operation in the request context, for the
  * logs and the audit log.
  */
-export function limitsPlugin(limits: Limits): ApolloServerPlugin {
+export function limitsPlugin(limits: Limits & Pick<OperationLimits, 'zoneCount'>): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
@@ -141,7 +149,7 @@ export function limitsPlugin(limits: Limits): ApolloServerPlugin {
           if (operation?.operation === 'subscription') {
             throw toGraphQLError(new GatewayError('BAD_REQUEST', 'Subscriptions are served over WebSocket: use the graphql-ws protocol on /graphql'), { http: true });
           }
-          const [refusal] = checkOperation(schema, document, operationName, variables, limits);
+          const [refusal] = await checkOperation(schema, document, operationName, variables, limits);
           if (refusal) throw refusal;
         },
       };

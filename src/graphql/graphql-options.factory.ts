@@ -14,6 +14,7 @@ import type { GraphqlContext, Loaders } from '../modules/graphql-context';
 import { ImagesLoaders } from '../modules/images/images.loaders';
 import { InstancesLoaders } from '../modules/instances/instances.loaders';
 import { QuotasLoaders } from '../modules/quotas/quotas.loaders';
+import { ZoneDirectory } from '../modules/zones/zone-directory';
 import { ZonesLoaders } from '../modules/zones/zones.loaders';
 import { graphqlMetricsPlugin } from '../observability/graphql-metrics.plugin';
 import { Metrics } from '../observability/metrics';
@@ -79,7 +80,11 @@ export class GraphqlOptionsFactory implements GqlOptionsFactory<ApolloDriverConf
     private readonly rateLimiter: ClientRateLimiter,
     private readonly metrics: Metrics,
     private readonly schemaHost: GraphQLSchemaHost,
+    private readonly zoneDirectory: ZoneDirectory,
   ) {}
+
+  /** The account's number of zones (DescribeZones, cached): what a listing across zones costs in upstream calls. */
+  private readonly zoneCount = async (): Promise<number> => (await this.zoneDirectory.zoneIds()).length;
 
   createGqlOptions(): ApolloDriverConfig {
     return {
@@ -92,7 +97,7 @@ export class GraphqlOptionsFactory implements GqlOptionsFactory<ApolloDriverConf
       introspection: true,
       validationRules: limitRules(this.config.graphql),
       // No cache hints in this schema: Apollo's cache-control plugin would only add work to every field.
-      plugins: [limitsPlugin(this.config.graphql), graphqlMetricsPlugin(this.metrics), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
+      plugins: [limitsPlugin({ ...this.config.graphql, zoneCount: this.zoneCount }), graphqlMetricsPlugin(this.metrics), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
       allowBatchedHttpRequests: true,
       subscriptions: {
         // Every operation over WebSocket held to the HTTP rules, plus connection and subscription caps (graphql/graphql-ws.ts).
@@ -106,6 +111,7 @@ export class GraphqlOptionsFactory implements GqlOptionsFactory<ApolloDriverConf
             rateLimiter: this.rateLimiter,
             schema: () => this.schemaHost.schema,
             deadlineMs: this.config.requestDeadlineMs,
+            zoneCount: this.zoneCount,
           }),
         },
       },

@@ -77,6 +77,8 @@ export interface GraphqlWsDependencies {
   schema: () => GraphQLSchema;
   /** REQUEST_DEADLINE_MS: how long a query or mutation may take, as over HTTP. */
   deadlineMs: number;
+  /** The account's number of zones, for the upstream-call limit of a listing across zones. */
+  zoneCount?: () => Promise<number>;
 }
 
 /** Sockets whose connection_init was accepted; before that, {@link isAdmitted} is false and messages are kept small. */
@@ -116,7 +118,7 @@ const gatewayError = (code: ErrorCode, message: string) => toGraphQLError(new Ga
  * subscriptions per client.
  * An operation refused here never executes: graphql-ws answers it with an `error` message.
  */
-export function graphqlWsOptions({ limits, authenticator, authFailures, rateLimiter, schema, deadlineMs }: GraphqlWsDependencies) {
+export function graphqlWsOptions({ limits, authenticator, authFailures, rateLimiter, schema, deadlineMs, zoneCount }: GraphqlWsDependencies) {
   // As over HTTP (app.module.ts): suggestions are hidden when the schema is (introspection off, the production default).
   const hideSuggestions = !limits.introspection;
   const rules: ValidationRule[] = [...specifiedRules, ...limitRules(limits)];
@@ -137,7 +139,7 @@ export function graphqlWsOptions({ limits, authenticator, authFailures, rateLimi
   };
 
   /** Measures, parses, validates and costs an operation as the HTTP path does: the errors, or what to execute. */
-  const check = (payload: SubscribePayload): readonly GraphQLError[] | { args: ExecutionArgs; kind: OperationTypeNode } => {
+  const check = async (payload: SubscribePayload): Promise<readonly GraphQLError[] | { args: ExecutionArgs; kind: OperationTypeNode }> => {
     let query: string | undefined = payload.query;
     if (limits.trustedDocuments) {
       // graphql-ws requires `query`; a client sending a persisted id sends it empty.
@@ -171,7 +173,7 @@ export function graphqlWsOptions({ limits, authenticator, authFailures, rateLimi
     // Checked here, not left to execution: graphql-ws would pass graphql-js's uncoded errors on as internal ones.
     const coerced = getVariableValues(executable, operation.variableDefinitions ?? [], variables, { maxErrors: 10 });
     if (coerced.errors) return coerced.errors.map((error) => withCode(error, 'BAD_USER_INPUT'));
-    const refusals = checkOperation(executable, document, operationName, variables, limits);
+    const refusals = await checkOperation(executable, document, operationName, variables, { ...limits, zoneCount });
     if (refusals.length > 0) return refusals.map((error) => withCode(error, (error.extensions.code as ErrorCode | undefined) ?? 'GRAPHQL_VALIDATION_FAILED'));
     return { args: { schema: executable, document, operationName, variableValues: variables }, kind: operation.operation };
   };
@@ -230,15 +232,15 @@ export function graphqlWsOptions({ limits, authenticator, authFailures, rateLimi
         if (!(error instanceof GatewayError)) throw error;
         return [toGraphQLError(error)];
       }
-      // From here on nothing awaits: the subscription cap is checked and taken in one step.
-      if (!connections.has(ctx)) return [gatewayError('BAD_REQUEST', 'The connection has closed')];
-      let checked: ReturnType<typeof check>;
+      let checked: Awaited<ReturnType<typeof check>>;
       try {
-        checked = check(payload);
+        checked = await check(payload);
       } catch (error) {
         if (!(error instanceof GatewayError)) throw error;
         return [toGraphQLError(error)];
       }
+      // From here on nothing awaits: the subscription cap is checked and taken in one step.
+      if (!connections.has(ctx)) return [gatewayError('BAD_REQUEST', 'The connection has closed')];
       if (!('args' in checked)) return checked;
       // Queries and mutations end on their own (and count against the rate limit); subscriptions stay.
       if (checked.kind !== OperationTypeNode.SUBSCRIPTION) return checked.args;

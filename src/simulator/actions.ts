@@ -26,7 +26,8 @@ function describeImages(state: SimulatorState, body: RequestBody): object {
   const filter = {
     imageIds: optionalStringArray(body, 'imageIds'),
     imageName: optionalString(body, 'imageName'),
-    zoneId: optionalString(body, 'zoneId'),
+    // Required by the reference page ("Required: Yes"): images are known by their zone.
+    zoneId: requiredString(body, 'zoneId'),
     category: optionalString(body, 'category'),
     imageType: optionalEnum(body, 'imageType', IMAGE_TYPES),
     osType: optionalString(body, 'osType'),

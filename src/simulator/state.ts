@@ -21,10 +21,10 @@
  * CreateImage refuses with UNSUPPORTED_OPERATION_DISK_UNAVAILABLE.
  *
  * Public images (AVAILABLE, in no zone's quota, listed for every zoneId filter):
- *   img-ubuntu-2204  Ubuntu-22.04         Ubuntu   Linux    20 GB
- *   img-debian-12    Debian-12            Debian   Linux    20 GB
- *   img-centos-79    CentOS-7.9           CentOS   Linux    20 GB
- *   img-win-2022     Windows-Server-2022  Windows  Windows  40 GB
+ *   img-ubuntu-2204  Ubuntu-22.04         Ubuntu   linux    20 GB
+ *   img-debian-12    Debian-12            Debian   linux    20 GB
+ *   img-centos-79    CentOS-7.9           CentOS   linux    20 GB
+ *   img-win-2022     Windows-Server-2022  Windows  windows  40 GB
  *
  * Custom images (AVAILABLE), so quota counts start at FRA-A 2/5, HKG-A 3/5, others 0/5:
  *   img-fra-web-01    fra-web-01    FRA-A  Ubuntu  40 GB
@@ -173,10 +173,10 @@ const zone = (zoneId: string, zoneName: string, supportsImageCreation: boolean, 
   supportCpuPassThrough,
 });
 
-const UBUNTU = { category: 'Ubuntu', osType: 'Linux', osVersion: '22.04', imageId: 'img-ubuntu-2204', imageName: 'Ubuntu-22.04' } as const;
-const CENTOS = { category: 'CentOS', osType: 'Linux', osVersion: '7.9', imageId: 'img-centos-79', imageName: 'CentOS-7.9' } as const;
-const DEBIAN = { category: 'Debian', osType: 'Linux', osVersion: '12', imageId: 'img-debian-12', imageName: 'Debian-12' } as const;
-const WINDOWS = { category: 'Windows', osType: 'Windows', osVersion: '2022', imageId: 'img-win-2022', imageName: 'Windows-Server-2022' } as const;
+const UBUNTU = { category: 'Ubuntu', osType: 'linux', osVersion: '22.04', imageId: 'img-ubuntu-2204', imageName: 'Ubuntu-22.04' } as const;
+const CENTOS = { category: 'CentOS', osType: 'linux', osVersion: '7.9', imageId: 'img-centos-79', imageName: 'CentOS-7.9' } as const;
+const DEBIAN = { category: 'Debian', osType: 'linux', osVersion: '12', imageId: 'img-debian-12', imageName: 'Debian-12' } as const;
+const WINDOWS = { category: 'Windows', osType: 'windows', osVersion: '2022', imageId: 'img-win-2022', imageName: 'Windows-Server-2022' } as const;
 type OperatingSystem = typeof UBUNTU | typeof CENTOS | typeof DEBIAN | typeof WINDOWS;
 
 const instance = (
@@ -517,10 +517,17 @@ function matchesFilter(image: ImageRecord, filter: ImageFilter): boolean {
     (filter.zoneId === undefined || image.imageType === 'PUBLIC_IMAGE' || image.zoneId === filter.zoneId) &&
     (filter.category === undefined || image.category === filter.category) &&
     (filter.imageType === undefined || image.imageType === filter.imageType) &&
-    (filter.osType === undefined || image.osType === filter.osType) &&
+    (filter.osType === undefined || matchesOsType(image.osType, filter.osType)) &&
     (filter.imageStatus === undefined || image.imageStatus === filter.imageStatus)
   );
 }
+
+/**
+ * Zenlayer answers `linux` and `windows` but documents the filter's values as `Linux` and
+ * `Windows`: the documented spelling matches, any other matches nothing (as an unknown value).
+ */
+const DOCUMENTED_OS_TYPES: ReadonlySet<string> = new Set(['Linux', 'Windows']);
+const matchesOsType = (osType: string, filter: string): boolean => DOCUMENTED_OS_TYPES.has(filter) && osType === filter.toLowerCase();
 
 function matchesInstanceFilter(record: InstanceRecord, filter: InstanceFilter): boolean {
   return (

@@ -33,8 +33,8 @@ const isFinalRefusal = (error: GatewayError): boolean => error.details.final ===
 export interface ImageMaker {
   /** One CreateImage, as it is: no retry, no idempotency. */
   create(input: CreateImageInput): Promise<CreatedImage>;
-  /** Every custom image named exactly `name`, read from Zenlayer now (past the cache). */
-  customImagesNamed(name: string): Promise<{ requestId: string; images: Image[] }>;
+  /** Every custom image named exactly `input.name` where CreateImage would make it (the instance's zone), read from Zenlayer now (past the cache). */
+  customImagesNamed(input: CreateImageInput): Promise<{ requestId: string; images: Image[] }>;
 }
 
 /**
@@ -119,12 +119,12 @@ export class IdempotentCreateService {
     record: IdempotencyRecord | undefined,
   ): Promise<CreatedImage> {
     if (!record) {
-      const named = await images.customImagesNamed(input.name);
+      const named = await images.customImagesNamed(input);
       return this.attempt(images, key, fingerprint, input, { fingerprint, state: 'pending', preexisting: named.images.map((image) => image.id) });
     }
     // A `pending` record seen by a lock holder is an attempt whose holder died: its outcome is unknown too.
     if (record.settleUntil !== undefined) {
-      const found = await this.findEarlierAttempt(images, input.name, record.preexisting ?? []);
+      const found = await this.findEarlierAttempt(images, input, record.preexisting ?? []);
       if (found) {
         await this.save(key, { ...record, state: 'done', result: found });
         return found;
@@ -182,8 +182,8 @@ export class IdempotentCreateService {
   }
 
   /** The image an earlier attempt of this key made, if Zenlayer shows one: exact name, custom, not there before the key. */
-  private async findEarlierAttempt(images: ImageMaker, name: string, preexisting: readonly string[]): Promise<CreatedImage | undefined> {
-    const named = await images.customImagesNamed(name);
+  private async findEarlierAttempt(images: ImageMaker, input: CreateImageInput, preexisting: readonly string[]): Promise<CreatedImage | undefined> {
+    const named = await images.customImagesNamed(input);
     const candidates = named.images.filter((image) => !preexisting.includes(image.id));
     // Several new images of this name can only come from elsewhere too; one still being made is most likely ours.
     const match = candidates.find((image) => image.status === 'CREATING') ?? candidates[0];

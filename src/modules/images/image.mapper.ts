@@ -26,8 +26,11 @@ function known<T extends string>(field: string, value: string, values: ReadonlyS
   return unknown;
 }
 
-/** Wire `ImageInfo` to the schema's `Image`: `imageSize` "20" becomes `sizeGb` 20, and so on. */
-export function toImage(info: ImageInfo): Image {
+/**
+ * Wire `ImageInfo` to the schema's `Image`: `imageSize` "20" becomes `sizeGb` 20, and so on.
+ * ImageInfo names no zone: `zoneId` is the zone it was asked for in.
+ */
+export function toImage(info: ImageInfo, zoneId: string | null): Image {
   const size = info.imageSize === undefined || info.imageSize === '' ? NaN : Number(info.imageSize);
   return {
     id: info.imageId,
@@ -39,5 +42,6 @@ export function toImage(info: ImageInfo): Image {
     version: info.imageVersion ?? null,
     category: info.category ?? null,
     osType: info.osType ?? null,
+    zoneId,
   };
 }

@@ -9,9 +9,11 @@ import { MemoryIdempotencyStore, RedisIdempotencyStore } from './idempotency.sto
 import { ImagesLoaders } from './images.loaders';
 import { CreateImagePayloadResolver, ImagesResolver } from './images.resolver';
 import { ImagesService } from './images.service';
+import { ZonesModule } from '../zones/zones.module';
 
 @Module({
   controllers: [ImagesController],
+  imports: [ZonesModule],
   providers: [
     ImagesService,
     ImagesLoaders,

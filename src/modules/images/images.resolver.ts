@@ -7,6 +7,9 @@ import { ImageStatusEvent, ImageStatusWatcher } from './image-status.watcher';
 import { ImagesService } from './images.service';
 import { CreateImagePayload, DeleteImagesPayload, Image, ImagePage, UpdateImagesPayload } from './models/image.model';
 
+/** Whether `images` with these arguments lists every zone: no zone given, and no ids to look up. */
+const acrossZones = (args: { filter?: { zoneId?: string; ids?: string[] } }): boolean => !args.filter?.zoneId && !args.filter?.ids;
+
 @Resolver(() => Image)
 export class ImagesResolver {
   constructor(
@@ -27,7 +30,14 @@ export class ImagesResolver {
   }
 
   @Scopes(SCOPE.read)
-  @Query(() => ImagePage, { description: 'A page of images, optionally filtered.', complexity: upstreamCost((args) => args.pageSize ?? 20) })
+  @Query(() => ImagePage, {
+    description:
+      "A page of images, optionally filtered. With filter.zoneId: that zone's custom images and the public images (one upstream call). Without it: the custom images of every zone, zone by zone (one upstream call per zone, and the zone list); with filter.ids, those images wherever they are. Public images need filter.zoneId.",
+    complexity: upstreamCost((args) => args.pageSize ?? 20, {
+      calls: () => 1,
+      perZone: (args) => (acrossZones(args) ? 1 : 0),
+    }),
+  })
   images(@Args() { filter, page, pageSize }: ImagesArgs): Promise<ImagePage> {
     return this.service.list(filter ?? {}, page ?? 1, pageSize ?? 20);
   }
@@ -41,8 +51,8 @@ export class ImagesResolver {
   @Scopes(SCOPE.write)
   @Mutation(() => CreateImagePayload, {
     description: "Makes a custom image of a powered-off instance's system disk.",
-    // With an idempotency key, the account's images of that name are read first.
-    complexity: upstreamCost(undefined, { calls: (args) => (args.idempotencyKey ? 2 : 1) }),
+    // The instance's zone (unless already known), and with an idempotency key the images of that name in it, then the write.
+    complexity: upstreamCost(undefined, { calls: (args) => (args.idempotencyKey ? 3 : 2) }),
   })
   async createImage(@Args() { input, idempotencyKey }: CreateImageArgs, @Context() ctx: GraphqlContext): Promise<CreateImagePayload> {
     const created = await this.service.create(input, { client: ctx.identity.id, idempotencyKey: idempotencyKey ?? undefined });

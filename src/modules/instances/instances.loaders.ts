@@ -20,7 +20,7 @@ export class InstancesLoaders {
   }
 
   imageInFlight(): ImageInFlightLoader {
-    return new DataLoader((ids) => this.images.creatingFrom(ids), { maxBatchSize: MAX_PAGE_SIZE });
+    return new DataLoader((instances) => this.images.creatingFrom(instances), { maxBatchSize: MAX_PAGE_SIZE, cacheKeyFn: ({ instanceId }) => instanceId });
   }
 
   zoneInstances(): ZoneInstancesLoader {

@@ -1,4 +1,5 @@
 import type DataLoader from 'dataloader';
+import type { InstanceInZone } from '../images/images.service';
 import type { ImageQuotaLoader } from '../quotas/quotas.loaders';
 import type { Instance, InstancePage } from './models/instance.model';
 
@@ -11,10 +12,10 @@ export interface ZonePageKey {
 /** Instances by id (null for an unknown id): every lookup of one operation in one DescribeInstances. */
 export type InstanceLoader = DataLoader<string, Instance | null>;
 /**
- * By instance id, an image this gateway made from it that is still CREATING (null when none):
- * one DescribeImages per operation at most.
+ * By instance (and its zone), an image this gateway made from it that is still CREATING (null
+ * when none): one DescribeImages per zone per operation at most.
  */
-export type ImageInFlightLoader = DataLoader<string, string | null>;
+export type ImageInFlightLoader = DataLoader<InstanceInZone, string | null, string>;
 /** The first page of a zone's instances: every zone of one operation in one DescribeInstances. */
 export type ZoneInstancesLoader = DataLoader<ZonePageKey, InstancePage, string>;
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ZoneDirectory } from '../zones/zone-directory';
 import { MAX_PAGE_SIZE } from '../../common/validation/rules';
 import { DescribeInstancesRequest, ZenlayerService } from '../../upstream/zenlayer';
 import type { InstanceFilter } from './dto/instances.args';
@@ -11,9 +12,16 @@ import { Instance, InstancePage, InstanceWithCheckPage } from './models/instance
 /** Instances at Zenlayer and the image-creation check, for both the GraphQL and the REST face. */
 @Injectable()
 export class InstancesService {
-  constructor(private readonly zenlayer: ZenlayerService) {}
+  constructor(
+    private readonly zenlayer: ZenlayerService,
+    private readonly directory: ZoneDirectory,
+  ) {}
 
-  /** A page of instances; an unknown zoneId is a NOT_FOUND error. One DescribeInstances. */
+  /**
+   * A page of instances; an unknown zoneId is a NOT_FOUND error. One DescribeInstances. The zone
+   * of every instance listed is remembered, and so is that of the image it was made from (which
+   * its zone offers), for the lookups by id that DescribeImages needs a zone for.
+   */
   async list(filter: InstanceFilter = {}, page = 1, pageSize = 20): Promise<InstancePage> {
     const request: DescribeInstancesRequest = {
       instanceIds: filter.ids,
@@ -23,8 +31,14 @@ export class InstancesService {
       pageNum: page,
       pageSize,
     };
-    const { response } = await this.zenlayer.call('DescribeInstances', request);
+    const { response } = await this.zenlayer.call('DescribeInstances', request, { clientFields: ['instanceIds', 'zoneId', 'instanceStatus', 'instanceName', 'pageNum', 'pageSize'] });
     const items = (response.dataSet ?? []).map(toInstance);
+    const placed = items.filter((instance) => instance.zoneId !== '');
+    await this.directory.remember('instance', placed.map((instance) => [instance.id, instance.zoneId] as const));
+    await this.directory.remember(
+      'image',
+      placed.flatMap((instance) => (instance.sourceImage ? [[instance.sourceImage.id, instance.zoneId] as const] : [])),
+    );
     return { items, totalCount: response.totalCount ?? items.length, page, pageSize };
   }
 
@@ -67,7 +81,7 @@ export class InstancesService {
     if (instance === null) return instanceNotFound(instanceId);
     const [quota, imageInFlight] = await Promise.all([
       instance.zoneId ? lookups.imageQuota.load(instance.zoneId) : null,
-      lookups.imageInFlight.load(instance.id),
+      lookups.imageInFlight.load({ instanceId: instance.id, zoneId: instance.zoneId }),
     ]);
     return checkImageCreation({ instance, quota, imageInFlight });
   }

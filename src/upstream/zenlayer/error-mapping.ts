@@ -21,7 +21,8 @@ const KNOWN: Record<string, KnownCode> = {
   INVALID_IMAGE_NOT_FOUND: { code: 'NOT_FOUND', message: 'No such image: check the image ids' },
   INVALID_INSTANCE_NOT_FOUND: { code: 'NOT_FOUND', message: 'No such instance: check instanceId', blocker: 'INSTANCE_NOT_FOUND', final: true },
   INVALID_ZONE_NOT_FOUND: { code: 'NOT_FOUND', message: 'No such zone: check the zone ids (see the zones query)', final: true },
-  INVALID_REGION_NOT_FOUND: { code: 'NOT_FOUND', message: 'No such region' },
+  // DescribeImageQuota answers it for a zone id it does not know: to a client, a zone not found.
+  INVALID_REGION_NOT_FOUND: { code: 'NOT_FOUND', message: 'No such zone: check the zone ids (see the zones query)', final: true },
   OPERATION_FAILED_RESOURCE_NOT_FOUND: { code: 'NOT_FOUND', message: 'The resource was not found at Zenlayer', final: true },
   LIMIT_EXCEEDED_IMAGE_QUOTA: {
     code: 'QUOTA_EXCEEDED',
@@ -111,7 +112,7 @@ const LABELLED_CODES = new Set([...UNAVAILABLE_CODES, 'REQUEST_LIMIT_EXCEEDED', 
  * Zenlayer's own message is passed on only for parameter errors, where it tells the user what
  * to fix; anything about the gateway's credentials or Zenlayer's internals stays in the logs.
  */
-export function fromZenlayerError(error: ZenlayerError): GatewayError {
+export function fromZenlayerError(error: ZenlayerError, clientFields: readonly string[] = []): GatewayError {
   const upstreamCode = error.code;
   const upstream = { action: error.action, code: upstreamCode, requestId: error.requestId };
   const make = (code: ErrorCode, message: string, retryAfterSeconds?: number, final?: true) =>
@@ -144,7 +145,15 @@ export function fromZenlayerError(error: ZenlayerError): GatewayError {
   if (known?.blocker && error.action === 'CreateImage') return new GatewayError(known.code, known.message, { upstream, blocker: known.blocker, final: known.final });
   if (known) return make(known.code, known.message, undefined, known.final);
   if (normalized === 'MISSING_PARAMETER' || normalized.startsWith('INVALID_PARAMETER')) {
-    return make('BAD_USER_INPUT', `Zenlayer rejected the request: ${error.message}`, undefined, true);
+    // The gateway checks every value a client gives before sending it, and fills in the rest
+    // itself: a parameter refused is the client's only when it is one of theirs.
+    if (normalized !== 'MISSING_PARAMETER' && namesAny(error.message, clientFields)) {
+      return make('BAD_USER_INPUT', `Zenlayer rejected the request: ${error.message}`, undefined, true);
+    }
+    return make(
+      'UPSTREAM_ERROR',
+      `Zenlayer refused a parameter the gateway itself filled in (${upstreamCode}): a fault of the gateway, not of this request; report it to the gateway's operator with the request id`,
+    );
   }
   if (normalized === 'AUTHFAILURE_SIGNATURE_EXPIRED') {
     // The keys are fine: the signed timestamp is more than 5 minutes from Zenlayer's clock.
@@ -160,6 +169,11 @@ export function fromZenlayerError(error: ZenlayerError): GatewayError {
     return make('UPSTREAM_UNAVAILABLE', 'Zenlayer is temporarily unavailable; try again shortly');
   }
   return make('UPSTREAM_ERROR', `Zenlayer refused the request (${upstreamCode})`);
+}
+
+/** Whether `message` names one of `fields` as a word (Zenlayer's parameter errors name the parameter). */
+function namesAny(message: string, fields: readonly string[]): boolean {
+  return fields.some((field) => new RegExp(`\\b${field}\\b`).test(message));
 }
 
 /**

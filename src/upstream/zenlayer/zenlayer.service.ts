@@ -30,6 +30,11 @@ export interface ServiceCallOptions {
   signal?: AbortSignal;
   /** For a read: ask Zenlayer now, past the cache and any call in flight. */
   fresh?: boolean;
+  /**
+   * The request's fields whose values the client gave. Zenlayer refusing one of them is the
+   * client's to fix (BAD_USER_INPUT); refusing any other field is the gateway's own mistake.
+   */
+  clientFields?: readonly string[];
 }
 
 /**
@@ -66,15 +71,16 @@ export class ZenlayerService {
     options: ServiceCallOptions = {},
   ): Promise<ZenlayerResult<ResponseOf<A>>> {
     const signal = options.signal ?? currentRequest()?.deadline ?? timeoutSignal(this.deadlineMs);
-    if (isRead(action) && options.fresh) return this.send(action, request, signal);
+    const clientFields = options.clientFields ?? [];
+    if (isRead(action) && options.fresh) return this.send(action, request, signal, clientFields);
     if (isRead(action)) {
       // A shared call runs within the deadline of the request that started it; every caller
       // still gives up at its own deadline.
-      return this.withinDeadline(action, this.cache.read(action, request, () => this.send(action, request, signal)), signal);
+      return this.withinDeadline(action, this.cache.read(action, request, () => this.send(action, request, signal, clientFields)), signal);
     }
     const invalidate = () => this.cache.invalidate(WRITE_INVALIDATES[action as ZenlayerWriteAction]);
     try {
-      const result = await this.send(action, request, signal);
+      const result = await this.send(action, request, signal, clientFields);
       await invalidate();
       return result;
     } catch (error) {
@@ -88,6 +94,7 @@ export class ZenlayerService {
     action: A,
     request: RequestOf<A>,
     signal: AbortSignal,
+    clientFields: readonly string[],
   ): Promise<ZenlayerResult<ResponseOf<A>>> {
     let attempt = 0;
     try {
@@ -112,7 +119,7 @@ export class ZenlayerService {
       }
       if (!(error instanceof ZenlayerError)) throw error;
       this.auditWrite(action, error.code, error.requestId);
-      const mapped = fromZenlayerError(error);
+      const mapped = fromZenlayerError(error, clientFields);
       if (!isRead(action) && mayHaveActed(error)) mapped.details.outcomeUnknown = true;
       throw mapped;
     }

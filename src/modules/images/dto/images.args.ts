@@ -19,6 +19,7 @@ import {
   FILTERABLE_IMAGE_TYPES,
   FilterableImageStatus,
   FilterableImageType,
+  IMAGE_CATEGORY_DESCRIPTION,
   ImageStatus,
   ImageType,
 } from '../models/image.model';
@@ -29,6 +30,10 @@ export const IsFilterableImageType = () => IsIn(FILTERABLE_IMAGE_TYPES, { messag
 export const IsFilterableImageStatus = () =>
   IsIn(FILTERABLE_IMAGE_STATUSES, { message: `must be one of ${FILTERABLE_IMAGE_STATUSES.join(', ')}` });
 
+/** Shared by the GraphQL filter and the REST query. */
+export const IMAGE_ZONE_FILTER_DESCRIPTION =
+  'The zone to list: its custom images and the public images. Without it, the custom images of every zone, each with its zoneId (one upstream call per zone), or with ids those images wherever they are; public images need a zone.';
+export const OS_TYPE_FILTER_DESCRIPTION = 'Windows or Linux, in either case.';
 /** Shared by the GraphQL filter and the REST query. */
 export const IMAGE_NAME_FILTER_DESCRIPTION = `Exact image name, as listed (e.g. CentOS-7.9): 1 to ${IMAGE_NAME_FILTER_MAX} characters, no control characters.`;
 
@@ -44,12 +49,12 @@ export class ImageFilter {
   @IsImageNameFilter()
   name?: string;
 
-  @Field({ nullable: true, description: "Custom images of this zone, plus the public images available in every zone." })
+  @Field({ nullable: true, description: IMAGE_ZONE_FILTER_DESCRIPTION })
   @IsOptional()
   @IsZoneId()
   zoneId?: string;
 
-  @Field({ nullable: true, description: 'CentOS, Windows, Ubuntu, Debian, ...' })
+  @Field({ nullable: true, description: IMAGE_CATEGORY_DESCRIPTION })
   @IsOptional()
   @IsString()
   @MaxLength(64, { message: 'must be at most 64 characters' })
@@ -60,7 +65,7 @@ export class ImageFilter {
   @IsFilterableImageType()
   type?: FilterableImageType;
 
-  @Field({ nullable: true, description: 'Windows or Linux.' })
+  @Field({ nullable: true, description: OS_TYPE_FILTER_DESCRIPTION })
   @IsOptional()
   @IsString()
   @MaxLength(64, { message: 'must be at most 64 characters' })

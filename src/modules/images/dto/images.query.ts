@@ -13,9 +13,11 @@ import {
   IsResourceId,
   IsZoneId,
 } from '../../../common/validation/rules';
-import { FILTERABLE_IMAGE_STATUSES, FILTERABLE_IMAGE_TYPES, FilterableImageStatus, FilterableImageType } from '../models/image.model';
+import { FILTERABLE_IMAGE_STATUSES, FILTERABLE_IMAGE_TYPES, FilterableImageStatus, FilterableImageType, IMAGE_CATEGORY_DESCRIPTION } from '../models/image.model';
 import {
   IMAGE_NAME_FILTER_DESCRIPTION,
+  IMAGE_ZONE_FILTER_DESCRIPTION,
+  OS_TYPE_FILTER_DESCRIPTION,
   ImageFilter,
   IsFilterableImageStatus,
   IsFilterableImageType,
@@ -23,7 +25,7 @@ import {
 
 /** `GET /v1/images` query: the GraphQL filter flattened, plus paging. */
 export class ImagesQuery extends PageQuery {
-  @ApiPropertyOptional({ description: 'Custom images of this zone, plus the public images', example: 'FRA-A' })
+  @ApiPropertyOptional({ description: IMAGE_ZONE_FILTER_DESCRIPTION, example: 'FRA-A' })
   @IsOptional()
   @IsZoneId()
   zoneId?: string;
@@ -44,13 +46,13 @@ export class ImagesQuery extends PageQuery {
   @IsImageNameFilter()
   name?: string;
 
-  @ApiPropertyOptional({ example: 'Ubuntu' })
+  @ApiPropertyOptional({ description: IMAGE_CATEGORY_DESCRIPTION, example: 'Ubuntu' })
   @IsOptional()
   @IsString()
   @MaxLength(64, { message: 'must be at most 64 characters' })
   category?: string;
 
-  @ApiPropertyOptional({ example: 'Linux' })
+  @ApiPropertyOptional({ description: OS_TYPE_FILTER_DESCRIPTION, example: 'Linux' })
   @IsOptional()
   @IsString()
   @MaxLength(64, { message: 'must be at most 64 characters' })

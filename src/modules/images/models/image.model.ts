@@ -32,6 +32,13 @@ export const FILTERABLE_IMAGE_TYPES: readonly FilterableImageType[] = [ImageType
 export type FilterableImageStatus = Exclude<ImageStatus, ImageStatus.UNKNOWN>;
 export const FILTERABLE_IMAGE_STATUSES: readonly FilterableImageStatus[] = [ImageStatus.CREATING, ImageStatus.AVAILABLE, ImageStatus.UNAVAILABLE];
 
+/** Zenlayer's documented categories; the list grows, so it is not a closed enum. */
+export const IMAGE_CATEGORY_DESCRIPTION =
+  'As Zenlayer names it: CentOS, Windows, Ubuntu, Debian, Rocky, Fedora, FreeBSD, Alpine, ArchLinux, AlmaLinux, openSUSE, Gentoo, Generic, OTHERS, or one added since.';
+const OS_TYPE_DESCRIPTION = 'As Zenlayer sends it: linux or windows (the filter takes either case).';
+const IMAGE_ZONE_DESCRIPTION =
+  'For a custom image, the zone it is in; for a public image, which every zone offers, the zone it was listed or looked up in. Null only when no zone is known: never for an image this gateway read from Zenlayer, which it always asks in a zone.';
+
 @ObjectType({ description: 'A VM image: a public one, or a custom one made from an instance system disk.' })
 export class Image {
   @ApiProperty({ example: 'img-fra-web-01' })
@@ -62,13 +69,17 @@ export class Image {
   @Field(() => String, { nullable: true })
   version: string | null;
 
-  @ApiProperty({ type: String, nullable: true, example: 'Ubuntu', description: 'e.g. CentOS, Windows, Ubuntu, Debian.' })
-  @Field(() => String, { nullable: true, description: 'e.g. CentOS, Windows, Ubuntu, Debian.' })
+  @ApiProperty({ type: String, nullable: true, example: 'Ubuntu', description: IMAGE_CATEGORY_DESCRIPTION })
+  @Field(() => String, { nullable: true, description: IMAGE_CATEGORY_DESCRIPTION })
   category: string | null;
 
-  @ApiProperty({ type: String, nullable: true, example: 'Linux', description: 'Windows or Linux.' })
-  @Field(() => String, { nullable: true, description: 'Windows or Linux.' })
+  @ApiProperty({ type: String, nullable: true, example: 'linux', description: OS_TYPE_DESCRIPTION })
+  @Field(() => String, { nullable: true, description: OS_TYPE_DESCRIPTION })
   osType: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'FRA-A', description: IMAGE_ZONE_DESCRIPTION })
+  @Field(() => String, { nullable: true, description: IMAGE_ZONE_DESCRIPTION })
+  zoneId: string | null;
 }
 
 @ObjectType()
