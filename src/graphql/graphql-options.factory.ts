@@ -84,7 +84,7 @@ export class GraphqlOptionsFactory implements GqlOptionsFactory<ApolloDriverConf
   ) {}
 
   /** The account's number of zones (DescribeZones, cached): what a listing across zones costs in upstream calls. */
-  private readonly zoneCount = async (): Promise<number> => (await this.zoneDirectory.zoneIds()).length;
+  private readonly zoneCount = (): Promise<number> => this.zoneDirectory.zoneCount();
 
   createGqlOptions(): ApolloDriverConfig {
     return {

@@ -10,6 +10,9 @@ import { ZonesService } from './zones.service';
  */
 export const ZONE_FANOUT_CONCURRENCY = 4;
 
+/** How long a zone count is good for the upstream-call limit's estimate. */
+const ZONE_COUNT_MAX_AGE_MS = 60_000;
+
 /**
  * Which zone things are in. Zenlayer's DescribeImages needs a zone and its ImageInfo names none,
  * so the gateway learns the zone of every image and instance it sees (a listing, a create) and
@@ -18,6 +21,8 @@ export const ZONE_FANOUT_CONCURRENCY = 4;
 @Injectable()
 export class ZoneDirectory {
   private readonly logger = new Logger(ZoneDirectory.name);
+  /** The last zone count read, for estimates: when it was read, and the count. */
+  private lastCount?: { at: number; count: number };
 
   constructor(
     private readonly zones: ZonesService,
@@ -27,7 +32,18 @@ export class ZoneDirectory {
 
   /** Every zone of the account, by id in a stable order (one DescribeZones, cached). */
   async zoneIds(): Promise<string[]> {
-    return (await this.zones.list()).map((zone) => zone.id).sort();
+    const ids = (await this.zones.list()).map((zone) => zone.id).sort();
+    this.lastCount = { at: Date.now(), count: ids.length };
+    return ids;
+  }
+
+  /**
+   * How many zones the account has, for the upstream-call limit of a listing across zones: the
+   * count last read if it is at most a minute old (zones come and go rarely), else read now.
+   */
+  async zoneCount(): Promise<number> {
+    if (this.lastCount && Date.now() - this.lastCount.at < ZONE_COUNT_MAX_AGE_MS) return this.lastCount.count;
+    return (await this.zoneIds()).length;
   }
 
   /**
