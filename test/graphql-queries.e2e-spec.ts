@@ -93,17 +93,57 @@ describe('GraphQL queries against the simulator', () => {
   });
 
   describe('images and image', () => {
-    it('pages through images with totalCount', async () => {
-      const first = await h.graphql('{ images(pageSize: 3) { totalCount page pageSize items { id } } }');
-      const second = await h.graphql('{ images(page: 2, pageSize: 3) { totalCount page items { id } } }');
-      const p1 = first.body.data!.images as any;
-      const p2 = second.body.data!.images as any;
-      expect(p1).toMatchObject({ totalCount: 9, page: 1, pageSize: 3 });
-      expect(p1.items).toHaveLength(3);
-      expect(p2).toMatchObject({ totalCount: 9, page: 2 });
-      const ids = [...p1.items, ...p2.items].map((i: any) => i.id);
-      expect(new Set(ids).size).toBe(6);
-      expect(h.simulator.calls.map((c) => c.body)).toContainEqual({ pageNum: 2, pageSize: 3 });
+    it('lists the custom images of every zone without a zone, each with its zone, paging stably across zones', async () => {
+      const pages = [];
+      const zoneLists: number[] = [];
+      for (const page of [1, 2, 3]) {
+        h.simulator.resetCalls();
+        const { body } = await h.graphql(`{ images(page: ${page}, pageSize: 2) { totalCount page items { id type zoneId } } }`);
+        expect(body.errors).toBeUndefined();
+        pages.push(body.data!.images as any);
+        // One DescribeImages per zone, each naming its zone, after the zone list.
+        const looks = h.simulator.calls.filter((c) => c.action === 'DescribeImages');
+        expect(looks.map((c) => c.body.zoneId).sort()).toEqual(['FRA-A', 'HKG-A', 'LAX-A', 'SIN-E', 'TYO-A']);
+        for (const look of looks) expect(look.body).toMatchObject({ imageType: 'CUSTOM_IMAGE' });
+        zoneLists.push(h.simulator.callCount('DescribeZones'));
+      }
+      // Caches are off here: the first page also reads the zone list for the upstream-call limit, which keeps its count a minute.
+      expect(zoneLists).toEqual([2, 1, 1]);
+      expect(pages.map((p) => p.totalCount)).toEqual([5, 5, 5]);
+      expect(pages.flatMap((p) => p.items)).toEqual([
+        { id: 'img-fra-web-01', type: 'CUSTOM_IMAGE', zoneId: 'FRA-A' },
+        { id: 'img-fra-db-01', type: 'CUSTOM_IMAGE', zoneId: 'FRA-A' },
+        { id: 'img-hkg-app-01', type: 'CUSTOM_IMAGE', zoneId: 'HKG-A' },
+        { id: 'img-hkg-app-02', type: 'CUSTOM_IMAGE', zoneId: 'HKG-A' },
+        { id: 'img-hkg-cache-01', type: 'CUSTOM_IMAGE', zoneId: 'HKG-A' },
+      ]);
+    });
+
+    it("pages one zone's images as Zenlayer pages them, public images with the zone they were listed in", async () => {
+      const first = await h.graphql('{ images(filter: { zoneId: "FRA-A" }, pageSize: 4) { totalCount items { id type zoneId } } }');
+      const second = await h.graphql('{ images(filter: { zoneId: "FRA-A" }, page: 2, pageSize: 4) { totalCount items { id type zoneId } } }');
+      const items = [...(first.body.data!.images as any).items, ...(second.body.data!.images as any).items];
+      expect((first.body.data!.images as any).totalCount).toBe(6);
+      expect(new Set(items.map((i: any) => i.id)).size).toBe(6);
+      expect(items.every((i: any) => i.zoneId === 'FRA-A')).toBe(true);
+      expect(items.filter((i: any) => i.type === 'PUBLIC_IMAGE')).toHaveLength(4);
+      expect(h.simulator.calls.map((c) => c.body)).toContainEqual({ zoneId: 'FRA-A', pageNum: 2, pageSize: 4 });
+    });
+
+    it('refuses public images without a zone, naming zoneId, before calling Zenlayer', async () => {
+      const { body } = await h.graphql('{ images(filter: { type: PUBLIC_IMAGE }) { totalCount } }');
+      expect(body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'zoneId', reasons: [expect.stringMatching(/required when listing public images/)] }] });
+      expect(h.simulator.callCount()).toBe(0);
+    });
+
+    it('takes the osType filter in either case, and category values Zenlayer added', async () => {
+      for (const osType of ['Linux', 'linux', 'LINUX']) {
+        const { body } = await h.graphql(`{ images(filter: { zoneId: "TYO-A", osType: "${osType}" }) { items { id osType } } }`);
+        expect((body.data!.images as any).items.map((i: any) => i.id).sort()).toEqual(['img-centos-79', 'img-debian-12', 'img-ubuntu-2204']);
+        expect((body.data!.images as any).items.every((i: any) => i.osType === 'linux')).toBe(true);
+      }
+      const rocky = await h.graphql('{ images(filter: { zoneId: "TYO-A", category: "Rocky" }) { totalCount } }');
+      expect(rocky.body).toEqual({ data: { images: { totalCount: 0 } } });
     });
 
     it('defaults to page 1 of 20', async () => {
@@ -124,7 +164,7 @@ describe('GraphQL queries against the simulator', () => {
 
     it('finds one image by id, with sizeGb as a number', async () => {
       const { body } = await h.graphql('{ image(id: "img-ubuntu-2204") { id name type status sizeGb category osType version } }');
-      expect(body.data!.image).toMatchObject({ id: 'img-ubuntu-2204', type: 'PUBLIC_IMAGE', status: 'AVAILABLE', sizeGb: 20, osType: 'Linux' });
+      expect(body.data!.image).toMatchObject({ id: 'img-ubuntu-2204', type: 'PUBLIC_IMAGE', status: 'AVAILABLE', sizeGb: 20, osType: 'linux' });
     });
 
     it('answers null for an image that does not exist', async () => {
@@ -132,15 +172,25 @@ describe('GraphQL queries against the simulator', () => {
       expect(body).toEqual({ data: { image: null } });
     });
 
-    it('batches aliased image fields into one DescribeImages', async () => {
+    it('batches aliased image fields into one DescribeImages per zone they are in', async () => {
+      // The listing across zones teaches the gateway where each custom image is.
+      await h.graphql('{ images { totalCount } }');
+      h.simulator.resetCalls();
       const { body } = await h.graphql(`{
-        a: image(id: "img-fra-web-01") { name }
-        b: image(id: "img-hkg-app-01") { name }
-        c: image(id: "img-missing") { name }
+        a: image(id: "img-fra-web-01") { name zoneId }
+        b: image(id: "img-fra-db-01") { name zoneId }
+        c: image(id: "img-hkg-app-01") { name zoneId }
       }`);
-      expect(body.data).toMatchObject({ a: { name: expect.any(String) }, b: { name: expect.any(String) }, c: null });
-      expect(h.simulator.callCount('DescribeImages')).toBe(1);
-      expect(h.simulator.calls[0].body).toMatchObject({ imageIds: ['img-fra-web-01', 'img-hkg-app-01', 'img-missing'] });
+      expect(body.data).toEqual({
+        a: { name: 'fra-web-01', zoneId: 'FRA-A' },
+        b: { name: 'fra-db-01', zoneId: 'FRA-A' },
+        c: { name: 'hkg-app-01', zoneId: 'HKG-A' },
+      });
+      const looks = h.simulator.calls.map((c) => [c.action, c.body.zoneId, c.body.imageIds]);
+      expect(looks.sort()).toEqual([
+        ['DescribeImages', 'FRA-A', ['img-fra-web-01', 'img-fra-db-01']],
+        ['DescribeImages', 'HKG-A', ['img-hkg-app-01']],
+      ]);
     });
 
     it.each([
@@ -175,6 +225,54 @@ describe('GraphQL queries against the simulator', () => {
       expect(ready.status).toBe(200);
       expect(await ready.json()).toMatchObject({ status: 'ok' });
     });
+  });
+});
+
+describe('a gateway that has seen no image yet', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h.close());
+  beforeEach(() => h.simulator.resetCalls());
+
+  it('looks for an image of no known zone zone by zone, stopping once found, and remembers its zone', async () => {
+    const first = await h.graphql('{ image(id: "img-hkg-app-01") { id zoneId } }');
+    expect(first.body).toEqual({ data: { image: { id: 'img-hkg-app-01', zoneId: 'HKG-A' } } });
+    // FRA-A, HKG-A, LAX-A and SIN-E at once; TYO-A is not asked once the image is found.
+    expect(h.simulator.calls.filter((c) => c.action === 'DescribeImages').map((c) => c.body.zoneId).sort()).toEqual(['FRA-A', 'HKG-A', 'LAX-A', 'SIN-E']);
+    h.simulator.resetCalls();
+    const again = await h.graphql('{ image(id: "img-hkg-app-01") { id zoneId } }');
+    expect(again.body).toEqual(first.body);
+    expect(h.simulator.calls).toEqual([expect.objectContaining({ action: 'DescribeImages', body: expect.objectContaining({ zoneId: 'HKG-A', imageIds: ['img-hkg-app-01'] }) })]);
+  });
+
+  it('answers null for an id no zone has, after asking each zone once', async () => {
+    const { body } = await h.graphql('{ a: image(id: "img-missing") { name } b: image(id: "img-missing-2") { name } }');
+    expect(body).toEqual({ data: { a: null, b: null } });
+    const looks = h.simulator.calls.filter((c) => c.action === 'DescribeImages');
+    expect(looks.map((c) => c.body.zoneId).sort()).toEqual(['FRA-A', 'HKG-A', 'LAX-A', 'SIN-E', 'TYO-A']);
+    for (const look of looks) expect(look.body.imageIds).toEqual(['img-missing', 'img-missing-2']);
+  });
+});
+
+describe('the upstream-call limit of a listing across zones', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ GRAPHQL_MAX_UPSTREAM_CALLS: '5' });
+  });
+  afterAll(() => h.close());
+
+  it("counts one call per zone of the account: refused over the limit before any listing, one zone's listing let through", async () => {
+    const { body } = await h.graphql('{ images(filter: { type: CUSTOM_IMAGE }) { totalCount } }');
+    expect(body.errors![0]).toMatchObject({
+      message: expect.stringMatching(/6 upstream calls.*5 of them across the account's 5 zones.*the most allowed is 5 \(GRAPHQL_MAX_UPSTREAM_CALLS\)/),
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
+    // Only the zone list was read, to count the zones.
+    expect(h.simulator.calls.map((c) => c.action)).toEqual(['DescribeZones']);
+    const zone = await h.graphql('{ images(filter: { zoneId: "FRA-A", type: CUSTOM_IMAGE }) { totalCount } }');
+    expect(zone.body).toEqual({ data: { images: { totalCount: 2 } } });
   });
 });
 

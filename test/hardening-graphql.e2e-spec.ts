@@ -8,9 +8,9 @@ const AUTH = { ...CLIENT_AUTH_ENV, RATE_LIMIT_PER_MINUTE: '0' };
 const reader = { 'x-api-key': KEYS.reader };
 const writer = { 'x-api-key': KEYS.writer };
 
-/** `count` aliases of a root field, each with its own arguments: one upstream call each. */
+/** `count` aliases of a root field, each with its own arguments: one upstream call each (one zone's listing). */
 const fanOut = (count: number, prefix = 'n') =>
-  `{ ${Array.from({ length: count }, (_, i) => `a${i}: images(filter: { name: "${prefix}${i}" }, pageSize: 1) { totalCount }`).join(' ')} }`;
+  `{ ${Array.from({ length: count }, (_, i) => `a${i}: images(filter: { zoneId: "FRA-A", name: "${prefix}${i}" }, pageSize: 1) { totalCount }`).join(' ')} }`;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
@@ -127,12 +127,16 @@ describe('client mistakes in production: 400 with a code, no error log', () => {
     expect(simulator.callCount()).toBe(0);
   });
 
-  it('lets 100 batched lookups through as the one call they cost', async () => {
-    const query = `{ ${Array.from({ length: 100 }, (_, i) => `a${i}: image(id: "img-${i}") { id }`).join(' ')} }`;
+  it('lets 100 batched lookups through: ids in no zone the gateway knows cost one call per zone, all ids in each', async () => {
+    const ids = Array.from({ length: 100 }, (_, i) => `img-${i}`);
+    const query = `{ ${ids.map((id, i) => `a${i}: image(id: "${id}") { id }`).join(' ')} }`;
     const { status, body } = await answer(await post({ query }));
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
-    expect(simulator.callCount()).toBe(1);
+    const looks = simulator.calls.filter((call) => call.action === 'DescribeImages');
+    expect(looks.map((call) => call.body.zoneId).sort()).toEqual(['FRA-A', 'HKG-A', 'LAX-A', 'SIN-E', 'TYO-A']);
+    for (const call of looks) expect(call.body.imageIds).toEqual(ids);
+    expect(simulator.callCount()).toBe(looks.length + 1);
   });
 
   it('logged none of these mistakes as an error, and no stack trace', async () => {

@@ -189,12 +189,29 @@ describe('hardened HTTP in production mode', () => {
     it('passes on a parameter error bounded and without markup', async () => {
       expect(page.length).toBeGreaterThan(20_000);
       h.simulator.injectFault('DescribeZones', { kind: 'error', status: 400, code: 'INVALID_PARAMETER_VALUE', message: page });
-      const { body } = await h.graphql('{ zones { id } }', undefined, { 'x-api-key': KEYS.reader });
+      const { body } = await h.graphql('{ zones(zoneIds: ["FRA-A"]) { id } }', undefined, { 'x-api-key': KEYS.reader });
       const error = body.errors![0];
       expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', upstream: { action: 'DescribeZones', code: 'INVALID_PARAMETER_VALUE' } });
       expect(error.message).toMatch(/^Zenlayer rejected the request: zoneIds is invalid at com\.zenlayer/);
       expect(error.message.length).toBeLessThanOrEqual(400);
       expect(error.message).not.toMatch(/[<>\n\r]/);
+    });
+
+    it("answers a refusal of a parameter the gateway filled in as the gateway's error (UPSTREAM_ERROR, 502), not the client's", async () => {
+      // The client gave no zoneIds: a refusal naming them, or a missing parameter, is the gateway's mistake.
+      for (const fault of [
+        { code: 'INVALID_PARAMETER_VALUE', message: 'zoneIds is invalid' },
+        { code: 'MISSING_PARAMETER', message: 'zoneId is required' },
+      ]) {
+        h.simulator.injectFault('DescribeZones', { kind: 'error', status: 400, ...fault });
+        const { body } = await h.graphql('{ zones { id } }', undefined, { 'x-api-key': KEYS.reader });
+        expect(body.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_ERROR', upstream: { action: 'DescribeZones', code: fault.code } });
+        expect(body.errors![0].message).toMatch(/gateway itself filled in/);
+        h.simulator.injectFault('DescribeZones', { kind: 'error', status: 400, ...fault });
+        const rest = await fetch(`${h.gateway.url}/v1/zones`, { headers: { 'x-api-key': KEYS.reader } });
+        expect(rest.status).toBe(502);
+        expect(await rest.json()).toMatchObject({ code: 'UPSTREAM_ERROR', upstream: { action: 'DescribeZones', code: fault.code } });
+      }
     });
 
     it.each([
@@ -343,8 +360,8 @@ describe('credentials and upstream text in the log', () => {
     await get(`/v1/images/${'i'.repeat(200)}?apikey=${KEYS.hashed}`, { 'x-api-key': KEYS.reader });
     simulator.injectFault('DescribeZones', { kind: 'error', status: 400, code: '<b>Odd.Code</b>', message: `<html><body>${'<p>trace /srv/internal</p>'.repeat(1000)}</body></html>` });
     await get('/v1/zones', { 'x-api-key': KEYS.reader });
-    simulator.injectFault('DescribeZones', { kind: 'error', status: 400, code: 'INVALID_PARAMETER_VALUE', message: `<div>bad zone\u0000 near ${SIMULATOR_DEFAULT_CREDENTIALS.accessKeyPassword.toUpperCase()}</div>` });
-    await get('/v1/zones', { 'x-api-key': KEYS.reader });
+    simulator.injectFault('DescribeZones', { kind: 'error', status: 400, code: 'INVALID_PARAMETER_VALUE', message: `<div>zoneIds: bad zone\u0000 near ${SIMULATOR_DEFAULT_CREDENTIALS.accessKeyPassword.toUpperCase()}</div>` });
+    await get('/v1/zones?zoneIds=FRA-A', { 'x-api-key': KEYS.reader });
     await gateway.stop();
   });
   afterAll(async () => {

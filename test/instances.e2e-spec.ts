@@ -204,20 +204,37 @@ describe('instances and the image-creation check', () => {
   });
 
   describe('upstream calls', () => {
-    it('answers a page of 20 instances with their checks and quotas in at most 3 upstream calls', async () => {
-      const zones = ['FRA-A', 'HKG-A', 'TYO-A', 'SIN-E', 'LAX-A'];
-      for (let i = 0; i < 12; i++) h.simulator.addInstance(`ins-extra-${i}`, zones[i % zones.length], i % 3 === 0 ? 'RUNNING' : 'STOPPED');
+    it("answers a zone's page of 20 instances with their checks and quotas in at most 3 upstream calls", async () => {
+      // The two seed instances of HKG-A and 18 more.
+      for (let i = 0; i < 18; i++) h.simulator.addInstance(`ins-extra-${i}`, 'HKG-A', i % 3 === 0 ? 'RUNNING' : 'STOPPED');
       // One image being made through the gateway, so the DISK_BUSY lookup has something to ask about.
       await h.graphql('mutation { createImage(input: { instanceId: "ins-hkg-stopped", name: "busy" }) { imageId } }');
       h.simulator.resetCalls();
 
-      const { body } = await h.graphql(INSTANCES, { pageSize: 20 });
+      const { body } = await h.graphql(INSTANCES, { filter: { zoneId: 'HKG-A' }, pageSize: 20 });
       expect(body.errors).toBeUndefined();
       expect(body.data.instances.items).toHaveLength(20);
       expect(body.data.instances.items.every((i: any) => i.imageCreation.quota !== null)).toBe(true);
       expect(body.data.instances.items.find((i: any) => i.id === 'ins-hkg-stopped').imageCreation.reasons.map((r: any) => r.code)).toEqual(['DISK_BUSY']);
       expect(h.simulator.calls.map((call) => call.action).sort()).toEqual(['DescribeImageQuota', 'DescribeImages', 'DescribeInstances']);
-      expect(h.simulator.calls.find((call) => call.action === 'DescribeImages')!.body).toMatchObject({ imageStatus: 'CREATING' });
+      expect(h.simulator.calls.find((call) => call.action === 'DescribeImages')!.body).toMatchObject({ zoneId: 'HKG-A', imageStatus: 'CREATING' });
+    });
+
+    it('asks about images in flight once per zone that has one, each in its zone, for a page across zones', async () => {
+      await h.graphql('mutation { createImage(input: { instanceId: "ins-hkg-stopped", name: "busy-hkg" }) { imageId } }');
+      await h.graphql('mutation { createImage(input: { instanceId: "ins-tyo-stopped", name: "busy-tyo" }) { imageId } }');
+      h.simulator.resetCalls();
+
+      const { body } = await h.graphql(INSTANCES, { pageSize: 20 });
+      expect(body.errors).toBeUndefined();
+      const busy = body.data.instances.items.filter((i: any) => i.imageCreation.reasons.some((r: any) => r.code === 'DISK_BUSY')).map((i: any) => i.id);
+      expect(busy.sort()).toEqual(['ins-hkg-stopped', 'ins-tyo-stopped']);
+      const looks = h.simulator.calls.filter((call) => call.action === 'DescribeImages');
+      // Earlier tests of this suite made images of other instances too: each zone is asked once.
+      const zonesAsked = looks.map((call) => call.body.zoneId);
+      expect(new Set(zonesAsked).size).toBe(zonesAsked.length);
+      expect(zonesAsked).toEqual(expect.arrayContaining(['HKG-A', 'TYO-A']));
+      expect(h.simulator.callCount()).toBe(2 + looks.length);
     });
 
     it('makes no DISK_BUSY lookup when no image was made through the gateway from the instances listed', async () => {

@@ -21,7 +21,7 @@ describe('ZenlayerClient against the simulator', () => {
     await expect(zl.call('DescribeImageQuota', { zoneIds: ['FRA-A'] })).resolves.toMatchObject({
       response: { images: [{ zoneId: 'FRA-A', count: 2, maxCount: 5 }] },
     });
-    await expect(zl.call('DescribeImages', { imageType: 'PUBLIC_IMAGE', pageNum: 1, pageSize: 2 })).resolves.toMatchObject({
+    await expect(zl.call('DescribeImages', { zoneId: 'FRA-A', imageType: 'PUBLIC_IMAGE', pageNum: 1, pageSize: 2 })).resolves.toMatchObject({
       response: { totalCount: 4, dataSet: expect.any(Array) },
     });
     await expect(zl.call('DescribeImage', { imageId: 'img-debian-12' })).resolves.toMatchObject({

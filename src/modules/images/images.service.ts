@@ -215,8 +215,9 @@ export class ImagesService {
 
   /**
    * The images with these ids that match `query`, each with its zone: one DescribeImages per
-   * remembered zone; ids whose zone is not known are looked for zone by zone, until all are found
-   * or every zone was asked (and their zones are remembered from then on).
+   * remembered zone. Ids whose zone is not known are looked for zone by zone, until all are found
+   * or every zone was asked (and their zones are remembered from then on); a zone asked then is
+   * asked for its known ids in the same call.
    */
   private async located(ids: readonly string[], query: ImageQuery): Promise<Image[]> {
     const unique = [...new Set(ids)];
@@ -234,15 +235,17 @@ export class ImagesService {
       const answer = await this.describe(zoneId, { ...query, imageIds }, 1, Math.min(imageIds.length, MAX_PAGE_SIZE));
       for (const info of answer.dataSet) if (imageIds.includes(info.imageId)) found.set(info.imageId, toImage(info, zoneId));
     };
-    await Promise.all([...byZone].map(([zoneId, imageIds]) => lookIn(zoneId, imageIds)));
     if (unplaced.size > 0) {
+      // A zone asked for the ids nobody has placed is asked for its own known ids in the same call.
       const missing = () => [...unplaced].filter((id) => !found.has(id));
-      await this.directory.acrossZones(
-        (zoneId) => lookIn(zoneId, missing()),
+      const asked = await this.directory.acrossZones(
+        (zoneId) => lookIn(zoneId, [...(byZone.get(zoneId) ?? []), ...missing()]),
         () => missing().length === 0,
       );
+      for (const { zoneId } of asked) byZone.delete(zoneId);
       await this.seen([...unplaced].flatMap((id) => found.get(id) ?? []));
     }
+    await Promise.all([...byZone].map(([zoneId, imageIds]) => lookIn(zoneId, imageIds)));
     return unique.flatMap((id) => found.get(id) ?? []);
   }
 

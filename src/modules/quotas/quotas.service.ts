@@ -20,7 +20,7 @@ export class QuotasService {
 
   /** Quotas of the given zones (all when omitted); an unknown zone id is a NOT_FOUND error. */
   async list(zoneIds?: string[]): Promise<ImageQuota[]> {
-    const { response } = await this.zenlayer.call('DescribeImageQuota', zoneIds ? { zoneIds } : {});
+    const { response } = await this.zenlayer.call('DescribeImageQuota', zoneIds ? { zoneIds } : {}, { clientFields: zoneIds ? ['zoneIds'] : [] });
     // The SDKs treat the list as optional: an omitted one is empty.
     return (response.images ?? []).map(toQuota);
   }

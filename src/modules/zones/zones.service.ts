@@ -27,7 +27,7 @@ export class ZonesService {
 
   /** The given zones (all when omitted); an unknown zone id is a NOT_FOUND error. */
   async list(zoneIds?: string[]): Promise<Zone[]> {
-    const { response } = await this.zenlayer.call('DescribeZones', zoneIds ? { zoneIds } : {});
+    const { response } = await this.zenlayer.call('DescribeZones', zoneIds ? { zoneIds } : {}, { clientFields: zoneIds ? ['zoneIds'] : [] });
     // The SDKs treat the list as optional: an omitted one is empty.
     return (response.zoneSet ?? []).map(toZone);
   }
