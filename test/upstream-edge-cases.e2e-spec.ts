@@ -113,13 +113,17 @@ describe('upstream edge cases', () => {
     });
 
     it('refuses UNKNOWN in a filter before calling Zenlayer', async () => {
-      const { body } = await h.graphql('{ images(filter: { status: UNKNOWN, type: UNKNOWN }) { totalCount } }');
+      const { body } = await h.graphql('{ images(filter: { zoneId: "FRA-A", status: UNKNOWN, type: UNKNOWN }) { totalCount } }');
       expect(body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
       expect(body.errors![0].extensions!.fields.map((f: { field: string }) => f.field).sort()).toEqual(['filter.status', 'filter.type']);
       const answered = await rest('GET', '/v1/images?status=UNKNOWN&type=UNKNOWN');
       expect(answered.status).toBe(400);
       expect(answered.body).toMatchObject({ code: 'BAD_USER_INPUT' });
       expect(h.simulator.callCount()).toBe(0);
+      // Without a zone, the upstream-call limit counts the account's zones first; the bad filter still never reaches Zenlayer.
+      const across = await h.graphql('{ images(filter: { status: UNKNOWN }) { totalCount } }');
+      expect(across.body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+      expect(h.simulator.calls.map((call) => call.action)).toEqual(['DescribeZones']);
     });
   });
 

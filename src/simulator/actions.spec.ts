@@ -100,18 +100,12 @@ describe('Zenlayer simulator actions', () => {
   describe('DescribeImages', () => {
     const ids = (res: RawResponse) => expectOk(res).dataSet.map((i: { imageId: string }) => i.imageId);
     const PUBLIC = ['img-ubuntu-2204', 'img-debian-12', 'img-centos-79', 'img-win-2022'];
+    const HKG_CUSTOM = ['img-hkg-app-01', 'img-hkg-app-02', 'img-hkg-cache-01'];
 
-    it('lists public images first, then custom images by creation, with every ImageInfo field', async () => {
-      const { dataSet, totalCount } = expectOk(await call('DescribeImages'));
-      expect(totalCount).toBe(9);
-      expect(dataSet.map((i: { imageId: string }) => i.imageId)).toEqual([
-        ...PUBLIC,
-        'img-fra-web-01',
-        'img-fra-db-01',
-        'img-hkg-app-01',
-        'img-hkg-app-02',
-        'img-hkg-cache-01',
-      ]);
+    it('lists public images first, then custom images of the zone by creation, with every ImageInfo field', async () => {
+      const { dataSet, totalCount } = expectOk(await call('DescribeImages', { zoneId: 'HKG-A' }));
+      expect(totalCount).toBe(7);
+      expect(dataSet.map((i: { imageId: string }) => i.imageId)).toEqual([...PUBLIC, ...HKG_CUSTOM]);
       expect(dataSet[0]).toEqual({
         imageId: 'img-ubuntu-2204',
         imageName: 'Ubuntu-22.04',
@@ -121,14 +115,14 @@ describe('Zenlayer simulator actions', () => {
         imageVersion: '22.04',
         imageStatus: 'AVAILABLE',
         category: 'Ubuntu',
-        osType: 'Linux',
+        osType: 'linux',
       });
-      expect(dataSet.find((i: { imageId: string }) => i.imageId === 'img-win-2022')).toMatchObject({ category: 'Windows', osType: 'Windows', imageSize: '40' });
+      expect(dataSet.find((i: { imageId: string }) => i.imageId === 'img-win-2022')).toMatchObject({ category: 'Windows', osType: 'windows', imageSize: '40' });
     });
 
     it('lists new images last', async () => {
-      const { imageId } = expectOk(await call('CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'tyo-1' }));
-      expect(ids(await call('DescribeImages')).at(-1)).toBe(imageId);
+      const { imageId } = expectOk(await call('CreateImage', { instanceId: 'ins-fra-stopped', imageName: 'fra-1' }));
+      expect(ids(await call('DescribeImages', { zoneId: 'FRA-A' }))).toEqual([...PUBLIC, 'img-fra-web-01', 'img-fra-db-01', imageId]);
     });
 
     it('matches custom images of the zone plus every public image for zoneId', async () => {
@@ -141,16 +135,55 @@ describe('Zenlayer simulator actions', () => {
     });
 
     it.each([
-      [{ imageIds: ['img-hkg-app-02', 'img-unknown', 'img-debian-12'] }, ['img-debian-12', 'img-hkg-app-02']],
-      [{ imageIds: ['img-unknown'] }, []],
-      [{ imageName: 'fra-db-01' }, ['img-fra-db-01']],
-      [{ imageName: 'fra-db' }, []],
-      [{ imageName: 'hkg-缓存-01' }, ['img-hkg-cache-01']],
-      [{ category: 'CentOS' }, ['img-centos-79', 'img-hkg-app-01', 'img-hkg-app-02', 'img-hkg-cache-01']],
-      [{ osType: 'Windows' }, ['img-win-2022']],
-      [{ imageType: 'PUBLIC_IMAGE' }, PUBLIC],
+      [{}, 'absent'],
+      [{ zoneId: null }, 'null'],
+      [{ imageIds: ['img-fra-web-01'], imageType: 'CUSTOM_IMAGE' }, 'absent beside other filters'],
+    ])('answers %p (zoneId %s) with 400 MISSING_PARAMETER naming zoneId, and changes nothing', async (params, _why) => {
+      const world = async () => ({
+        quotas: expectOk(await call('DescribeImageQuota')).images,
+        images: await Promise.all(['FRA-A', 'HKG-A', 'TYO-A'].map(async (zoneId) => expectOk(await call('DescribeImages', { zoneId })).dataSet)),
+      });
+      const before = await world();
+      expect(expectError(await call('DescribeImages', params), 400, 'MISSING_PARAMETER')).toContain('zoneId');
+      expect(await world()).toEqual(before);
+      expect(sim.calls.filter((c) => c.status !== 200)).toEqual([expect.objectContaining({ action: 'DescribeImages', status: 400, code: 'MISSING_PARAMETER' })]);
+    });
+
+    it('answers osType lowercase, as Zenlayer does', async () => {
+      for (const zoneId of ['FRA-A', 'HKG-A']) {
+        const { dataSet } = expectOk(await call('DescribeImages', { zoneId }));
+        for (const info of dataSet as { imageId: string; osType: string }[]) {
+          expect([info.imageId, info.osType]).toEqual([info.imageId, info.imageId === 'img-win-2022' ? 'windows' : 'linux']);
+        }
+      }
+    });
+
+    it.each([
+      ['Linux', ['img-ubuntu-2204', 'img-debian-12', 'img-centos-79', ...HKG_CUSTOM]],
+      ['Windows', ['img-win-2022']],
+      ['linux', []],
+      ['windows', []],
+      ['LINUX', []],
+      ['Other', []],
+    ])('filters osType %p by the documented spelling only', async (osType, expected) => {
+      const res = await call('DescribeImages', { zoneId: 'HKG-A', osType });
+      expect(ids(res)).toEqual(expected);
+      expect(res.body.response.totalCount).toBe(expected.length);
+      for (const info of res.body.response.dataSet) expect(info.osType).toBe(osType.toLowerCase());
+    });
+
+    it.each([
+      [{ zoneId: 'HKG-A', imageIds: ['img-hkg-app-02', 'img-unknown', 'img-debian-12'] }, ['img-debian-12', 'img-hkg-app-02']],
+      [{ zoneId: 'FRA-A', imageIds: ['img-hkg-app-02', 'img-debian-12'] }, ['img-debian-12']],
+      [{ zoneId: 'FRA-A', imageIds: ['img-unknown'] }, []],
+      [{ zoneId: 'FRA-A', imageName: 'fra-db-01' }, ['img-fra-db-01']],
+      [{ zoneId: 'FRA-A', imageName: 'fra-db' }, []],
+      [{ zoneId: 'HKG-A', imageName: 'hkg-缓存-01' }, ['img-hkg-cache-01']],
+      [{ zoneId: 'HKG-A', category: 'CentOS' }, ['img-centos-79', ...HKG_CUSTOM]],
+      [{ zoneId: 'FRA-A', osType: 'Windows' }, ['img-win-2022']],
+      [{ zoneId: 'HKG-A', imageType: 'PUBLIC_IMAGE' }, PUBLIC],
       [{ imageType: 'CUSTOM_IMAGE', zoneId: 'FRA-A' }, ['img-fra-web-01', 'img-fra-db-01']],
-      [{ imageStatus: 'CREATING' }, []],
+      [{ zoneId: 'FRA-A', imageStatus: 'CREATING' }, []],
       [{ zoneId: 'HKG-A', category: 'Ubuntu' }, ['img-ubuntu-2204']],
     ])('filters by %p', async (filter, expected) => {
       const res = await call('DescribeImages', filter);
@@ -160,19 +193,20 @@ describe('Zenlayer simulator actions', () => {
 
     it('filters by imageStatus as images change', async () => {
       const { imageId } = expectOk(await call('CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'tyo-1' }));
-      expect(ids(await call('DescribeImages', { imageStatus: 'CREATING' }))).toEqual([imageId]);
+      expect(ids(await call('DescribeImages', { zoneId: 'TYO-A', imageStatus: 'CREATING' }))).toEqual([imageId]);
       sim.setImageStatus('img-fra-db-01', 'UNAVAILABLE');
-      expect(ids(await call('DescribeImages', { imageStatus: 'UNAVAILABLE' }))).toEqual(['img-fra-db-01']);
+      expect(ids(await call('DescribeImages', { zoneId: 'FRA-A', imageStatus: 'UNAVAILABLE' }))).toEqual(['img-fra-db-01']);
     });
 
     it('pages with pageNum and pageSize, totalCount counting every match', async () => {
-      const page2 = expectOk(await call('DescribeImages', { pageNum: 2, pageSize: 4 }));
-      expect(page2.dataSet.map((i: { imageId: string }) => i.imageId)).toEqual(['img-fra-web-01', 'img-fra-db-01', 'img-hkg-app-01', 'img-hkg-app-02']);
-      expect(page2.totalCount).toBe(9);
-      expect(expectOk(await call('DescribeImages', { pageNum: 3, pageSize: 4 })).dataSet).toHaveLength(1);
-      expect(expectOk(await call('DescribeImages', { pageNum: 9, pageSize: 4 }))).toMatchObject({ dataSet: [], totalCount: 9 });
-      expect(expectOk(await call('DescribeImages', { pageSize: 1000 })).dataSet).toHaveLength(9);
-      expect(expectOk(await call('DescribeImages', { pageNum: null, pageSize: null })).dataSet).toHaveLength(9);
+      // HKG-A lists 7 images: the 4 public ones, then its 3 custom ones.
+      const page2 = expectOk(await call('DescribeImages', { zoneId: 'HKG-A', pageNum: 2, pageSize: 3 }));
+      expect(page2.dataSet.map((i: { imageId: string }) => i.imageId)).toEqual(['img-win-2022', 'img-hkg-app-01', 'img-hkg-app-02']);
+      expect(page2.totalCount).toBe(7);
+      expect(ids(await call('DescribeImages', { zoneId: 'HKG-A', pageNum: 3, pageSize: 3 }))).toEqual(['img-hkg-cache-01']);
+      expect(expectOk(await call('DescribeImages', { zoneId: 'HKG-A', pageNum: 9, pageSize: 3 }))).toMatchObject({ dataSet: [], totalCount: 7 });
+      expect(expectOk(await call('DescribeImages', { zoneId: 'HKG-A', pageSize: 1000 })).dataSet).toHaveLength(7);
+      expect(expectOk(await call('DescribeImages', { zoneId: 'HKG-A', pageNum: null, pageSize: null })).dataSet).toHaveLength(7);
     });
 
     it.each([
@@ -187,10 +221,11 @@ describe('Zenlayer simulator actions', () => {
       [{ imageIds: 'img-debian-12' }, 'INVALID_PARAMETER_TYPE', 'imageIds'],
       [{ imageName: 5 }, 'INVALID_PARAMETER_TYPE', 'imageName'],
       [{ zoneId: ['FRA-A'] }, 'INVALID_PARAMETER_TYPE', 'zoneId'],
+      [{ zoneId: 7 }, 'INVALID_PARAMETER_TYPE', 'zoneId'],
       [{ category: true }, 'INVALID_PARAMETER_TYPE', 'category'],
       [{ osType: {} }, 'INVALID_PARAMETER_TYPE', 'osType'],
-    ])('answers %p with 400 %s naming %s', async (params, code, name) => {
-      expect(expectError(await call('DescribeImages', params), 400, code)).toContain(name);
+    ])('answers %p (in zone FRA-A unless it names one) with 400 %s naming %s', async (params, code, name) => {
+      expect(expectError(await call('DescribeImages', { zoneId: 'FRA-A', ...params }), 400, code)).toContain(name);
     });
   });
 
@@ -283,7 +318,7 @@ describe('Zenlayer simulator actions', () => {
         imageVersion: '7.9',
         imageStatus: 'AVAILABLE',
         category: 'CentOS',
-        osType: 'Linux',
+        osType: 'linux',
       });
     });
 
@@ -310,7 +345,7 @@ describe('Zenlayer simulator actions', () => {
         imageVersion: '12',
         imageStatus: 'CREATING',
         category: 'Debian',
-        osType: 'Linux',
+        osType: 'linux',
       });
       readyDelayPasses();
       expect((await image(imageId)).imageStatus).toBe('AVAILABLE');

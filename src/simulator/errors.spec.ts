@@ -93,7 +93,8 @@ describe('ZenlayerSimulator errorCodeStyle', () => {
     ['DescribeImages', { zoneId: 'NOPE' }, 404, 'INVALID_ZONE_NOT_FOUND', 'Invalid.Zone.Not.Found'],
     ['CreateImage', { imageName: 'x' }, 400, 'MISSING_PARAMETER', 'MISSING_PARAMETER'],
     ['CreateImage', { instanceId: 'ins-tyo-stopped', imageName: 'a b' }, 400, 'INVALID_PARAMETER_PATTERN_ERROR', 'INVALID_PARAMETER_PATTERN_ERROR'],
-    ['DescribeImages', { pageSize: 0 }, 400, 'INVALID_PARAMETER_LESS_MINIMUM', 'INVALID_PARAMETER_LESS_MINIMUM'],
+    ['DescribeImages', { zoneId: 'FRA-A', pageSize: 0 }, 400, 'INVALID_PARAMETER_LESS_MINIMUM', 'INVALID_PARAMETER_LESS_MINIMUM'],
+    ['DescribeImages', {}, 400, 'MISSING_PARAMETER', 'MISSING_PARAMETER'],
     ['DescribeDisks', {}, 400, 'INVALID_ACTION', 'INVALID_ACTION'],
   ])('%s %p: %i %s, dotted %s', async (action, params, status, documentedCode, dottedCode) => {
     expect(answered(await callSimulator(documentedUrl, action, params))).toEqual({ status, code: documentedCode });

@@ -118,7 +118,7 @@ describe('Zenlayer simulator faults over HTTP', () => {
 
   describe('delayed-write', () => {
     const createLate = { instanceId: 'ins-tyo-stopped', imageName: 'late' };
-    const lateImages = async (): Promise<number> => (await callSimulator(url, 'DescribeImages', { imageName: 'late' })).body.response.totalCount;
+    const lateImages = async (): Promise<number> => (await callSimulator(url, 'DescribeImages', { zoneId: 'TYO-A', imageName: 'late' })).body.response.totalCount;
 
     it('carries the action out only after the delay, though the client gave up before', async () => {
       sim.injectFault('CreateImage', { kind: 'delayed-write', ms: 300 });
@@ -206,7 +206,7 @@ describe('Zenlayer simulator faults over HTTP', () => {
 
   it('html: answers a 502 HTML page by default', async () => {
     sim.injectFault('DescribeImages', { kind: 'html' });
-    const res = await callSimulator(url, 'DescribeImages', {});
+    const res = await callSimulator(url, 'DescribeImages', { zoneId: 'FRA-A' });
     expect(res.status).toBe(502);
     expect(res.headers['content-type']).toBe('text/html');
     expect(res.text).toContain('502 Bad Gateway');
@@ -214,7 +214,7 @@ describe('Zenlayer simulator faults over HTTP', () => {
 
   it('html: serves the given status', async () => {
     sim.injectFault('DescribeImages', { kind: 'html', status: 504 });
-    const res = await callSimulator(url, 'DescribeImages', {});
+    const res = await callSimulator(url, 'DescribeImages', { zoneId: 'FRA-A' });
     expect(res.status).toBe(504);
     expect(res.text).toContain('504');
   });
@@ -256,7 +256,7 @@ describe('Zenlayer simulator faults over HTTP', () => {
 
   it('applies to the next `times` calls of that action only', async () => {
     sim.injectFault('DescribeZones', { kind: 'error', status: 500, code: 'INTERNAL_SERVER_ERROR' }, 2);
-    expect((await callSimulator(url, 'DescribeImages', {})).status).toBe(200);
+    expect((await callSimulator(url, 'DescribeImages', { zoneId: 'FRA-A' })).status).toBe(200);
     expect((await callSimulator(url, 'DescribeZones', {})).status).toBe(500);
     expect((await callSimulator(url, 'DescribeZones', {})).status).toBe(500);
     expect((await callSimulator(url, 'DescribeZones', {})).status).toBe(200);
@@ -265,7 +265,7 @@ describe('Zenlayer simulator faults over HTTP', () => {
 
   it("'*' applies to any action", async () => {
     sim.injectFault('*', { kind: 'error', status: 503, code: 'SERVICE_TEMPORARY_UNAVAILABLE' }, 2);
-    expect((await callSimulator(url, 'DescribeImages', {})).status).toBe(503);
+    expect((await callSimulator(url, 'DescribeImages', { zoneId: 'FRA-A' })).status).toBe(503);
     expect((await callSimulator(url, 'DescribeZones', {})).status).toBe(503);
     expect((await callSimulator(url, 'DescribeZones', {})).status).toBe(200);
   });

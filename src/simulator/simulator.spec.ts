@@ -132,7 +132,7 @@ describe(ZenlayerSimulator.name, () => {
     });
 
     it('answers a body over 1 MiB with 413', async () => {
-      const rawBody = JSON.stringify({ imageName: 'x'.repeat(1024 * 1024) });
+      const rawBody = JSON.stringify({ zoneId: 'FRA-A', imageName: 'x'.repeat(1024 * 1024) });
       const res = await callSimulator(url, 'DescribeImages', undefined, { rawBody });
       expect(res.status).toBe(413);
     });
@@ -257,7 +257,7 @@ describe('ZenlayerSimulator lifecycle', () => {
     expect(sim.callCount()).toBe(0);
     const again = await sim.listen();
     try {
-      expect((await callSimulator(again, 'DescribeImages', { imageName: 'late' })).body.response.totalCount).toBe(0);
+      expect((await callSimulator(again, 'DescribeImages', { zoneId: 'TYO-A', imageName: 'late' })).body.response.totalCount).toBe(0);
     } finally {
       await sim.close();
     }
