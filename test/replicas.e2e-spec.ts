@@ -96,6 +96,16 @@ describe('two replicas sharing Redis', () => {
     expect((await graphql(1, quota)).body.data).toEqual({ imageQuota: { count: 1 } });
   });
 
+  it('knows through one replica the zone of an image made through the other: one DescribeImages, in that zone', async () => {
+    simulator.addInstance('ins-fra-zoned', 'FRA-A');
+    const created = await graphql(0, 'mutation { createImage(input: { instanceId: "ins-fra-zoned", name: "zone-elsewhere" }) { imageId } }');
+    const imageId = created.body.data.createImage.imageId;
+    simulator.resetCalls();
+    const { body } = await graphql(1, '{ image(id: "' + imageId + '") { id zoneId } }');
+    expect(body.data).toEqual({ image: { id: imageId, zoneId: 'FRA-A' } });
+    expect(simulator.calls.map((call) => [call.action, call.body.zoneId, call.body.imageIds])).toEqual([['DescribeImages', 'FRA-A', [imageId]]]);
+  });
+
   it('tells through one replica that an image made through the other is being made of the instance (DISK_BUSY)', async () => {
     const created = await graphql(0, 'mutation { createImage(input: { instanceId: "ins-hkg-stopped", name: "busy-elsewhere" }) { imageId } }');
     const imageId = created.body.data.createImage.imageId;

@@ -35,6 +35,8 @@ export interface ImageMaker {
   create(input: CreateImageInput): Promise<CreatedImage>;
   /** Every custom image named exactly `input.name` where CreateImage would make it (the instance's zone), read from Zenlayer now (past the cache). */
   customImagesNamed(input: CreateImageInput): Promise<{ requestId: string; images: Image[] }>;
+  /** Told of an image an earlier attempt made that was found by name: it is noted as a create's would be. */
+  recovered(input: CreateImageInput, image: Image): Promise<void>;
 }
 
 /**
@@ -187,7 +189,9 @@ export class IdempotentCreateService {
     const candidates = named.images.filter((image) => !preexisting.includes(image.id));
     // Several new images of this name can only come from elsewhere too; one still being made is most likely ours.
     const match = candidates.find((image) => image.status === 'CREATING') ?? candidates[0];
-    return match ? { imageId: match.id, requestId: named.requestId } : undefined;
+    if (!match) return undefined;
+    await images.recovered(input, match);
+    return { imageId: match.id, requestId: named.requestId };
   }
 
   private save(key: string, record: IdempotencyRecord): Promise<void> {

@@ -71,6 +71,7 @@ export class ImagesService {
   private readonly maker: ImageMaker = {
     create: (input) => this.createOnce(input),
     customImagesNamed: (input) => this.customImagesNamedFor(input),
+    recovered: async (input, image) => this.noteMade(input.instanceId, image.zoneId ?? undefined, image.id),
   };
 
   constructor(
@@ -170,12 +171,17 @@ export class ImagesService {
       { instanceId: input.instanceId, imageName: input.name, imageDescription: input.description },
       { clientFields: ['instanceId', 'imageName', 'imageDescription'] },
     );
-    if (zoneId !== undefined) await this.directory.remember('image', [[response.imageId, zoneId]]);
+    await this.noteMade(input.instanceId, zoneId, response.imageId);
+    return { imageId: response.imageId, requestId };
+  }
+
+  /** Notes where an image made from an instance is, and which instance it came from. */
+  private async noteMade(instanceId: string, zoneId: string | undefined, imageId: string): Promise<void> {
+    if (zoneId !== undefined) await this.directory.remember('image', [[imageId, zoneId]]);
     // Only a hint for the image-creation check (DISK_BUSY): the image exists either way.
-    await this.origins.record(input.instanceId, response.imageId).catch((error: unknown) =>
+    await this.origins.record(instanceId, imageId).catch((error: unknown) =>
       this.logger.warn({ err: error }, 'image created but which instance it came from could not be remembered'),
     );
-    return { imageId: response.imageId, requestId };
   }
 
   /**
