@@ -1,5 +1,5 @@
 import { API_KEYS_ENV, KEYS } from './helpers/clients';
-import { GraphqlAnswer, Harness, startHarness } from './helpers/harness';
+import { GraphqlAnswer, Harness, startHarness, sent } from './helpers/harness';
 import { RedisServer, startRedis } from './helpers/redis-server';
 
 const CREATE = `mutation Create($input: CreateImageInput!, $key: String) {
@@ -89,7 +89,7 @@ describe.each(['memory', 'redis'] as const)('idempotent createImage (%s store)',
     }
     // An instance Zenlayer does not list has no zone to make an image in: refused before any CreateImage.
     expect(h.simulator.callCount('CreateImage')).toBe(1);
-    expect(h.simulator.calls.filter((call) => call.action === 'CreateImage').map((call) => call.body.instanceId)).toEqual(['ins-sin-stopped']);
+    expect(h.simulator.calls.filter((call) => call.action === 'CreateImage').map((call) => sent(call).instanceId)).toEqual(['ins-sin-stopped']);
   });
 
   it('after an ambiguous failure that did create the image, finds it by name instead of creating another', async () => {

@@ -1,5 +1,5 @@
 import { CLIENT_AUTH_ENV, hsToken, KEYS } from './helpers/clients';
-import { Harness, startHarness } from './helpers/harness';
+import { Harness, startHarness, sent } from './helpers/harness';
 
 const CHECK = 'allowed reasons { code message } quota { zoneId count maxCount remaining }';
 const INSTANCE = `id name zoneId status systemDisk { sizeGb category } sourceImage { id name } createdAt imageCreation { ${CHECK} }`;
@@ -231,7 +231,7 @@ describe('instances and the image-creation check', () => {
       expect(busy.sort()).toEqual(['ins-hkg-stopped', 'ins-tyo-stopped']);
       const looks = h.simulator.calls.filter((call) => call.action === 'DescribeImages');
       // Earlier tests of this suite made images of other instances too: each zone is asked once.
-      const zonesAsked = looks.map((call) => call.body.zoneId);
+      const zonesAsked = looks.map((call) => sent(call).zoneId);
       expect(new Set(zonesAsked).size).toBe(zonesAsked.length);
       expect(zonesAsked).toEqual(expect.arrayContaining(['HKG-A', 'TYO-A']));
       expect(h.simulator.callCount()).toBe(2 + looks.length);

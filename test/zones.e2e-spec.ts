@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Harness, startHarness } from './helpers/harness';
+import { Harness, startHarness, sent } from './helpers/harness';
 import { collect, wsClient } from './helpers/ws';
 
 /**
@@ -69,7 +69,7 @@ describe('images live in zones', () => {
 
     const describes = h.simulator.calls.filter((call) => call.action === 'DescribeImages');
     expect(describes.length).toBeGreaterThan(20);
-    const zoneless = describes.filter((call) => typeof call.body.zoneId !== 'string' || call.body.zoneId === '');
+    const zoneless = describes.filter((call) => typeof sent(call).zoneId !== 'string' || sent(call).zoneId === '');
     expect(zoneless).toEqual([]);
   });
 

@@ -1,13 +1,18 @@
 import { GraphQLBoolean, GraphQLID, GraphQLInputObjectType, GraphQLInt, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString, getOperationAST, parse } from 'graphql';
-import { batchedCost, countUpstreamCalls, upstreamCost, zoneListSize } from './graphql-cost';
-import { checkOperation } from '../graphql/graphql-limits';
+import { ASSUMED_ZONE_COUNT, batchedCost, countUpstreamCalls, tallyUpstreamCalls, upstreamCost, zoneListSize } from './graphql-cost';
+import { checkOperation, OperationLimits } from '../graphql/graphql-limits';
 
 const Image = new GraphQLObjectType({ name: 'Image', fields: { id: { type: new GraphQLNonNull(GraphQLID) } } });
 const ImagePage = new GraphQLObjectType({
   name: 'ImagePage',
   fields: { items: { type: new GraphQLList(Image) }, totalCount: { type: GraphQLInt } },
 });
-const ImageFilter = new GraphQLInputObjectType({ name: 'ImageFilter', fields: { name: { type: GraphQLString } } });
+const ImageFilter = new GraphQLInputObjectType({
+  name: 'ImageFilter',
+  fields: { name: { type: GraphQLString }, zoneId: { type: GraphQLString }, ids: { type: new GraphQLList(GraphQLID) } },
+});
+/** As the gateway's `images`: without a zone or ids, one call per zone of the account (and one for the zone list). */
+const acrossZones = (args: Record<string, any>) => (!args.filter?.zoneId && !args.filter?.ids ? 1 : 0);
 // Zone and ImageQuota refer to each other, as in the gateway's schema.
 const Zone: GraphQLObjectType = new GraphQLObjectType({
   name: 'Zone',
@@ -29,6 +34,11 @@ const schema = new GraphQLSchema({
         type: ImagePage,
         args: { filter: { type: ImageFilter }, page: { type: GraphQLInt, defaultValue: 1 }, pageSize: { type: GraphQLInt, defaultValue: 20 } },
         extensions: { complexity: upstreamCost((args) => args.pageSize) },
+      },
+      zonedImages: {
+        type: ImagePage,
+        args: { filter: { type: ImageFilter }, page: { type: GraphQLInt, defaultValue: 1 }, pageSize: { type: GraphQLInt, defaultValue: 20 } },
+        extensions: { complexity: upstreamCost((args) => args.pageSize, { calls: () => 1, perZone: acrossZones }) },
       },
       image: { type: Image, args: { id: { type: new GraphQLNonNull(GraphQLID) } }, extensions: { complexity: batchedCost('image') } },
       imageQuota: { type: ImageQuota, args: { zoneId: { type: new GraphQLNonNull(GraphQLString) } }, extensions: { complexity: batchedCost('imageQuota') } },
@@ -104,21 +114,56 @@ describe(countUpstreamCalls.name, () => {
   });
 });
 
+describe(tallyUpstreamCalls.name, () => {
+  const tally = (query: string, variables: Record<string, unknown> = {}) => {
+    const document = parse(query);
+    return tallyUpstreamCalls(schema, document, getOperationAST(document)!, variables);
+  };
+
+  it('counts a listing across zones apart from the fixed calls', () => {
+    expect(tally('{ zonedImages { totalCount } }')).toEqual({ fixed: 1, perZone: 1 });
+    expect(tally('{ zonedImages(filter: { zoneId: "FRA-A" }) { totalCount } }')).toEqual({ fixed: 1, perZone: 0 });
+    expect(tally('{ zonedImages(filter: { ids: ["img-1"] }) { totalCount } }')).toEqual({ fixed: 1, perZone: 0 });
+    expect(tally('{ images { totalCount } image(id: "img-1") { id } }')).toEqual({ fixed: 2, perZone: 0 });
+  });
+
+  it('counts each listing across zones with its own arguments, and shares those with the same', () => {
+    expect(tally('{ a: zonedImages(filter: { name: "a" }) { totalCount } b: zonedImages(filter: { name: "b" }) { totalCount } }')).toEqual({ fixed: 2, perZone: 2 });
+    expect(tally('{ a: zonedImages(pageSize: 5) { totalCount } b: zonedImages(pageSize: 5, page: 1) { totalCount } }')).toEqual({ fixed: 1, perZone: 1 });
+    expect(tally('query($z: String) { zonedImages(filter: { zoneId: $z }) { totalCount } }', { z: 'FRA-A' })).toEqual({ fixed: 1, perZone: 0 });
+    expect(tally('query($z: String) { zonedImages(filter: { zoneId: $z }) { totalCount } }', {})).toEqual({ fixed: 1, perZone: 1 });
+  });
+});
+
+describe(`${countUpstreamCalls.name} across zones`, () => {
+  const document = parse('{ a: zonedImages(filter: { name: "a" }) { totalCount } b: zonedImages(filter: { name: "b" }) { totalCount } images { totalCount } }');
+  const operation = getOperationAST(document)!;
+
+  it('counts the per-zone calls once per zone of the account', () => {
+    expect(countUpstreamCalls(schema, document, operation, {}, 3)).toBe(3 + 2 * 3);
+    expect(countUpstreamCalls(schema, document, operation, {}, 0)).toBe(3);
+  });
+
+  it(`assumes ${ASSUMED_ZONE_COUNT} zones when the number is not given`, () => {
+    expect(countUpstreamCalls(schema, document, operation, {})).toBe(3 + 2 * ASSUMED_ZONE_COUNT);
+  });
+});
+
 describe(checkOperation.name, () => {
   const limits = { maxCost: 5000, maxUpstreamCalls: 20 };
-  const check = (query: string, variables?: Record<string, unknown>, given = limits) => checkOperation(schema, parse(query), undefined, variables, given);
+  const check = (query: string, variables?: Record<string, unknown>, given: OperationLimits = limits) => checkOperation(schema, parse(query), undefined, variables, given);
 
-  it('refuses an operation over the upstream-call limit, naming the variable', () => {
-    const [error, ...rest] = check(`{ ${aliases(21, (i) => `images(filter: { name: "n${i}" }) { totalCount }`)} }`);
+  it('refuses an operation over the upstream-call limit, naming the variable', async () => {
+    const [error, ...rest] = await check(`{ ${aliases(21, (i) => `images(filter: { name: "n${i}" }) { totalCount }`)} }`);
     expect(rest).toHaveLength(0);
     expect(error.message).toMatch(/21 upstream calls.*the most allowed is 20 \(GRAPHQL_MAX_UPSTREAM_CALLS\)/);
     expect(error.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } });
-    expect(check(`{ ${aliases(20, (i) => `images(filter: { name: "n${i}" }) { totalCount }`)} }`)).toEqual([]);
+    await expect(check(`{ ${aliases(20, (i) => `images(filter: { name: "n${i}" }) { totalCount }`)} }`)).resolves.toEqual([]);
   });
 
-  it('refuses an operation over the cost limit, naming the variable', () => {
+  it('refuses an operation over the cost limit, naming the variable', async () => {
     // 25 zones assumed, each with its quota and the quota's zone.
-    const [error] = check('{ zones { imageQuota { zone { id } } } }', undefined, { maxCost: 100, maxUpstreamCalls: 20 });
+    const [error] = await check('{ zones { imageQuota { zone { id } } } }', undefined, { maxCost: 100, maxUpstreamCalls: 20 });
     expect(error.message).toMatch(/costs 510; the most allowed is 100 \(GRAPHQL_MAX_COST\)/);
   });
 
@@ -126,15 +171,66 @@ describe(checkOperation.name, () => {
     ['of the wrong type', 'query($p: Int) { images(pageSize: $p) { totalCount } }', { p: 'x' }],
     ['missing while required', 'query($id: ID!) { image(id: $id) { id } }', {}],
     ['naming an unknown input field', 'query($f: ImageFilter) { images(filter: $f) { totalCount } }', { f: { nme: 'x' } }],
-  ])('leaves a variable %s to execution, which answers BAD_USER_INPUT', (_why, query, variables) => {
-    expect(check(query, variables)).toEqual([]);
+  ])('leaves a variable %s to execution, which answers BAD_USER_INPUT', async (_why, query, variables) => {
+    await expect(check(query, variables)).resolves.toEqual([]);
   });
 
-  it('measures the same document anew for other variables', () => {
+  it('measures the same document anew for other variables', async () => {
     const document = parse('query($n: [String]) { zones(zoneIds: $n) { imageQuota { zone { id } } } }');
     const tight = { maxCost: 100, maxUpstreamCalls: 20 };
-    expect(checkOperation(schema, document, undefined, { n: ['A'] }, tight)).toEqual([]);
-    expect(checkOperation(schema, document, undefined, {}, tight)[0].message).toMatch(/GRAPHQL_MAX_COST/);
-    expect(checkOperation(schema, document, undefined, { n: ['A'] }, tight)).toEqual([]);
+    await expect(checkOperation(schema, document, undefined, { n: ['A'] }, tight)).resolves.toEqual([]);
+    expect((await checkOperation(schema, document, undefined, {}, tight))[0].message).toMatch(/GRAPHQL_MAX_COST/);
+    await expect(checkOperation(schema, document, undefined, { n: ['A'] }, tight)).resolves.toEqual([]);
+  });
+
+  describe('a listing across zones', () => {
+    const twoListings = '{ a: zonedImages(filter: { name: "a" }) { totalCount } b: zonedImages(filter: { name: "b" }) { totalCount } }';
+
+    it("counts one call per zone the account has, as zoneCount says", async () => {
+      const zoneCount = jest.fn(async () => 9);
+      // 2 + 2 × 9 = 20: just allowed.
+      await expect(check(twoListings, undefined, { ...limits, zoneCount })).resolves.toEqual([]);
+      expect(zoneCount).toHaveBeenCalledTimes(1);
+    });
+
+    it('refuses it past the limit, saying how many calls go across how many zones', async () => {
+      // 2 + 2 × 10 = 22.
+      const [error, ...rest] = await check(twoListings, undefined, { ...limits, zoneCount: async () => 10 });
+      expect(rest).toHaveLength(0);
+      expect(error.message).toMatch(/can make 22 upstream calls/);
+      expect(error.message).toMatch(/20 of them across the account's 10 zones/);
+      expect(error.message).toMatch(/the most allowed is 20 \(GRAPHQL_MAX_UPSTREAM_CALLS\)/);
+      expect(error.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED' });
+    });
+
+    it(`assumes ${ASSUMED_ZONE_COUNT} zones without zoneCount`, async () => {
+      const [error] = await check('{ zonedImages { totalCount } }');
+      expect(error.message).toMatch(new RegExp(`can make ${1 + ASSUMED_ZONE_COUNT} upstream calls.*across the account's ${ASSUMED_ZONE_COUNT} zones`));
+    });
+
+    it('asks the zone count anew for each operation: the same document passes or not as the account changes', async () => {
+      const document = parse(twoListings);
+      let zones = 9;
+      const zoneCount = jest.fn(async () => zones);
+      await expect(checkOperation(schema, document, undefined, {}, { ...limits, zoneCount })).resolves.toEqual([]);
+      zones = 10;
+      expect(await checkOperation(schema, document, undefined, {}, { ...limits, zoneCount })).toHaveLength(1);
+      expect(zoneCount).toHaveBeenCalledTimes(2);
+    });
+
+    it('does not ask the zone count for an operation without a listing across zones', async () => {
+      const zoneCount = jest.fn(async () => 1000);
+      await expect(check('{ zonedImages(filter: { zoneId: "FRA-A" }) { totalCount } images { totalCount } image(id: "x") { id } }', undefined, { ...limits, zoneCount })).resolves.toEqual([]);
+      const [error] = await check(`{ ${aliases(21, (i) => `images(filter: { name: "n${i}" }) { totalCount }`)} }`, undefined, { ...limits, zoneCount });
+      expect(error.message).not.toMatch(/across the account/);
+      expect(zoneCount).not.toHaveBeenCalled();
+    });
+
+    it('does not ask the zone count for an operation already over the cost limit', async () => {
+      const zoneCount = jest.fn(async () => 1);
+      const [error] = await check('{ zonedImages { totalCount } zones { imageQuota { zone { id } } } }', undefined, { maxCost: 100, maxUpstreamCalls: 20, zoneCount });
+      expect(error.message).toMatch(/GRAPHQL_MAX_COST/);
+      expect(zoneCount).not.toHaveBeenCalled();
+    });
   });
 });

@@ -76,3 +76,6 @@ export async function eventually(check: () => Promise<void>, timeoutMs = 5000, e
     }
   }
 }
+
+/** What a recorded simulator call carried, as the JSON object the gateway sends. */
+export const sent = (call: { body: unknown }): Record<string, any> => (typeof call.body === 'object' && call.body !== null ? (call.body as Record<string, any>) : {});

@@ -23,6 +23,7 @@ const image = (id: string, status = ImageStatus.AVAILABLE): Image => ({
   version: null,
   category: null,
   osType: null,
+  zoneId: 'FRA-A',
 });
 
 const upstreamError = (code: GatewayError['code'], upstreamCode: string, extra: Partial<GatewayError['details']> = {}) =>
@@ -40,10 +41,19 @@ class FakeImages implements ImageMaker {
   readonly createOutcomes: Array<() => CreatedImage> = [];
   creates = 0;
   lookups = 0;
+  /** What each lookup by name was asked for. */
+  readonly lookedUpFor: CreateImageInput[] = [];
+  /** The images an earlier attempt made that were found by name, and for what input. */
+  readonly recoveries: Array<{ input: CreateImageInput; imageId: string }> = [];
 
-  async customImagesNamed(): Promise<{ requestId: string; images: Image[] }> {
+  async customImagesNamed(input: CreateImageInput): Promise<{ requestId: string; images: Image[] }> {
     this.lookups++;
+    this.lookedUpFor.push(input);
     return { requestId: `req-lookup-${this.lookups}`, images: [...this.named] };
+  }
+
+  async recovered(input: CreateImageInput, found: Image): Promise<void> {
+    this.recoveries.push({ input, imageId: found.id });
   }
 
   async create(): Promise<CreatedImage> {
@@ -140,6 +150,13 @@ describe(IdempotentCreateService.name, () => {
     expect(second).toEqual(first);
     expect(images.creates).toBe(1);
     expect(images.lookups).toBe(1); // the names seen before the first create
+    expect(images.recoveries).toEqual([]);
+  });
+
+  it('looks up the names for the whole input: where the image would be made depends on the instance', async () => {
+    const withDescription = { ...input, description: 'd' };
+    await service.create('key:ops', 'k-1', withDescription, images);
+    expect(images.lookedUpFor).toEqual([withDescription]);
   });
 
   it('after an unknown outcome creates nothing within the settle window and tells when to come back', async () => {
@@ -171,6 +188,19 @@ describe(IdempotentCreateService.name, () => {
     expect(await attempt()).toEqual({ created: { imageId: 'img-landed', requestId: expect.any(String) } });
     expect(await attempt()).toEqual({ created: { imageId: 'img-landed', requestId: expect.any(String) } });
     expect(images.creates).toBe(1);
+    // Noted once, as a create's image would be (its zone, its instance), with the input it was asked for.
+    expect(images.recoveries).toEqual([{ input, imageId: 'img-landed' }]);
+    expect(images.lookedUpFor.every((asked) => asked === input)).toBe(true);
+  });
+
+  it('notes nothing as recovered when the lookup finds no new image', async () => {
+    images.createOutcomes.push(() => {
+      throw unknownOutcome();
+    });
+    await attempt();
+    now += 3000;
+    expect((await attempt()).error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+    expect(images.recoveries).toEqual([]);
   });
 
   it('after the window looks once more, then creates', async () => {
@@ -207,6 +237,7 @@ describe(IdempotentCreateService.name, () => {
     await attempt();
     images.named.push(image('img-other-ready'), image('img-ours', ImageStatus.CREATING));
     expect((await attempt()).created!.imageId).toBe('img-ours');
+    expect(images.recoveries).toEqual([{ input, imageId: 'img-ours' }]);
   });
 
   // Which refusals are final is the upstream error mapping's call (error-mapping.spec.ts).

@@ -14,6 +14,7 @@ const image = (status: ImageStatus): Image => ({
   version: null,
   category: null,
   osType: null,
+  zoneId: 'FRA-A',
 });
 
 /** What one poll finds: a status, `null` for an image that is gone, an Error for a failed call. */

@@ -19,8 +19,8 @@ describe(toImage.name, () => {
   });
   afterEach(() => warn.mockRestore());
 
-  it('maps the wire fields to the schema', () => {
-    expect(toImage(info({ imageDescription: 'd', category: 'CentOS', osType: 'Linux' }))).toEqual({
+  it('maps the wire fields to the schema, with the zone the image was asked for in', () => {
+    expect(toImage(info({ imageDescription: 'd', category: 'CentOS', osType: 'Linux' }), 'FRA-A')).toEqual({
       id: 'img-1',
       name: 'one',
       type: ImageType.CUSTOM_IMAGE,
@@ -30,19 +30,34 @@ describe(toImage.name, () => {
       version: null,
       category: 'CentOS',
       osType: 'Linux',
+      zoneId: 'FRA-A',
     });
     expect(warn).not.toHaveBeenCalled();
   });
 
+  it('gives an image asked for in no zone a null zone', () => {
+    expect(toImage(info(), null).zoneId).toBeNull();
+  });
+
+  it.each([
+    ['40', 40],
+    ['2.5', 2.5],
+    ['', null],
+    [undefined, null],
+    ['big', null],
+  ])('reads the size %p as %p', (imageSize, sizeGb) => {
+    expect(toImage(info({ imageSize }), 'FRA-A').sizeGb).toBe(sizeGb);
+  });
+
   it('maps a type or status the gateway does not know to UNKNOWN', () => {
-    const image = toImage(info({ imageType: 'SHARED_IMAGE', imageStatus: 'SYNCING' }));
+    const image = toImage(info({ imageType: 'SHARED_IMAGE', imageStatus: 'SYNCING' }), 'FRA-A');
     expect(image).toMatchObject({ type: ImageType.UNKNOWN, status: ImageStatus.UNKNOWN });
   });
 
   it('warns once per distinct unknown value, however many images carry it', () => {
-    for (let i = 0; i < 50; i++) toImage(info({ imageStatus: 'MIGRATING' }));
-    toImage(info({ imageStatus: 'ARCHIVED' }));
-    toImage(info({ imageType: 'MARKET_IMAGE' }));
+    for (let i = 0; i < 50; i++) toImage(info({ imageStatus: 'MIGRATING' }), 'FRA-A');
+    toImage(info({ imageStatus: 'ARCHIVED' }), 'FRA-A');
+    toImage(info({ imageType: 'MARKET_IMAGE' }), 'FRA-A');
     const values = warn.mock.calls.map(([fields]) => fields as { field: string; value: string });
     expect(values).toEqual([
       { field: 'imageStatus', value: 'MIGRATING' },
@@ -52,6 +67,6 @@ describe(toImage.name, () => {
   });
 
   it('treats a wire value spelled UNKNOWN as unknown too', () => {
-    expect(toImage(info({ imageStatus: 'UNKNOWN' })).status).toBe(ImageStatus.UNKNOWN);
+    expect(toImage(info({ imageStatus: 'UNKNOWN' }), 'FRA-A').status).toBe(ImageStatus.UNKNOWN);
   });
 });

@@ -5,8 +5,12 @@ import { outsideTextCleaner } from '../../common/secrets';
 const apiError = (code: string, httpStatus = 400, extra: Partial<ZenlayerErrorDetails> = {}) =>
   new ZenlayerError({ action: 'CreateImage', kind: 'api', code, message: `upstream says ${code}`, httpStatus, requestId: 'T-1', sent: true, ...extra });
 
-/** As the service maps a failure: made safe first, then translated. */
-const map = (error: ZenlayerError) => fromZenlayerError(sanitizedZenlayerError(error, outsideTextCleaner([])));
+/** As the service maps a failure: made safe first, then translated, with the request's fields the client gave. */
+const map = (error: ZenlayerError, clientFields: readonly string[] = []) => fromZenlayerError(sanitizedZenlayerError(error, outsideTextCleaner([])), clientFields);
+
+/** A parameter refusal as Zenlayer words it, naming the parameter. */
+const parameterError = (code: string, message: string, action: ZenlayerErrorDetails['action'] = 'DescribeImages') =>
+  apiError(code, 400, { action, message });
 
 describe('fromZenlayerError', () => {
   it.each([
@@ -21,8 +25,9 @@ describe('fromZenlayerError', () => {
     ['Unsupported.Operation.Disk.Unavailable', 'FAILED_PRECONDITION'],
     ['UNSUPPORTED_OPERATION_DISK_MAKING_IMAGE', 'FAILED_PRECONDITION'],
     ['Invalid.Image.Status', 'FAILED_PRECONDITION'],
-    ['INVALID_PARAMETER_PATTERN_ERROR', 'BAD_USER_INPUT'],
-    ['MISSING_PARAMETER', 'BAD_USER_INPUT'],
+    ['INVALID_PARAMETER_PATTERN_ERROR', 'UPSTREAM_ERROR'],
+    ['MISSING_PARAMETER', 'UPSTREAM_ERROR'],
+    ['INVALID_REGION_NOT_FOUND', 'NOT_FOUND'],
     ['REQUEST_LIMIT_EXCEEDED', 'RATE_LIMITED'],
     ['AUTHFAILURE_SIGNATURE_FAILURE', 'UPSTREAM_ERROR'],
     ['SOMETHING_NEW', 'UPSTREAM_ERROR'],
@@ -82,9 +87,60 @@ describe('fromZenlayerError', () => {
     expect(mapped.message).not.toMatch(/clock/);
   });
 
-  it('passes on Zenlayer\'s message only for parameter errors', () => {
-    expect(map(apiError('INVALID_PARAMETER_VALUE')).message).toContain('upstream says INVALID_PARAMETER_VALUE');
+  it('passes on Zenlayer\'s message only for parameter errors of the client\'s fields', () => {
+    expect(map(parameterError('INVALID_PARAMETER_VALUE', 'upstream says imageName is invalid'), ['imageName']).message).toContain('upstream says imageName is invalid');
+    expect(map(parameterError('INVALID_PARAMETER_VALUE', 'upstream says zoneId is invalid'), ['imageName']).message).not.toContain('upstream says');
     expect(map(apiError('AUTHFAILURE_SIGNATURE_FAILURE')).message).not.toContain('upstream says');
+  });
+
+  describe('parameter refusals', () => {
+    it('MISSING_PARAMETER is the gateway\'s fault, whatever it names: UPSTREAM_ERROR, with the upstream code', () => {
+      const mapped = map(parameterError('MISSING_PARAMETER', 'The parameter zoneId is missing'), ['zoneId', 'imageName']);
+      expect(mapped.code).toBe('UPSTREAM_ERROR');
+      expect(mapped.details.upstream).toEqual({ action: 'DescribeImages', code: 'MISSING_PARAMETER', requestId: 'T-1' });
+      expect(mapped.message).toMatch(/fault of the gateway/);
+      expect(mapped.message).not.toContain('The parameter zoneId is missing');
+      expect(mapped.details.final).toBeUndefined();
+    });
+
+    it.each([
+      ['INVALID_PARAMETER_VALUE', 'The value of imageName is invalid', ['imageIds', 'imageName']],
+      ['INVALID_PARAMETER_PATTERN_ERROR', 'imageIds.0 does not match the pattern', ['imageIds']],
+      ['Invalid.Parameter.Value', 'zoneId: FRA-Z is not a zone', ['zoneId', 'pageSize']],
+      ['INVALID_PARAMETER_OUT_OF_RANGE', 'pageSize must be at most 1000', ['zoneId', 'pageSize']],
+    ])('%s naming a field the client gave (%s) is BAD_USER_INPUT, final, with the message passed on', (code, message, clientFields) => {
+      const mapped = map(parameterError(code, message), clientFields);
+      expect(mapped.code).toBe('BAD_USER_INPUT');
+      expect(mapped.message).toBe(`Zenlayer rejected the request: ${message}`);
+      expect(mapped.details).toMatchObject({ final: true, upstream: { action: 'DescribeImages', code, requestId: 'T-1' } });
+    });
+
+    it.each([
+      ['a field the gateway filled in', 'The value of zoneId is invalid', ['imageIds', 'imageName', 'pageSize']],
+      ['no field at all', 'Something about the request is invalid', ['imageIds', 'imageName']],
+      ['a client field only inside a longer word', 'The value of imageNameSuffix is invalid', ['imageName']],
+      ['any field, when the client gave none', 'The value of imageIds is invalid', []],
+    ])('INVALID_PARAMETER_VALUE naming %s is UPSTREAM_ERROR, the gateway\'s fault, Zenlayer\'s message withheld', (_what, message, clientFields) => {
+      const mapped = map(parameterError('INVALID_PARAMETER_VALUE', message), clientFields);
+      expect(mapped.code).toBe('UPSTREAM_ERROR');
+      expect(mapped.message).toMatch(/Zenlayer refused a parameter the gateway itself filled in \(INVALID_PARAMETER_VALUE\)/);
+      expect(mapped.message).not.toContain(message);
+      expect(mapped.details.upstream).toEqual({ action: 'DescribeImages', code: 'INVALID_PARAMETER_VALUE', requestId: 'T-1' });
+      expect(mapped.details.final).toBeUndefined();
+    });
+
+    it('is the same for a write: a refused instanceId the client gave is theirs to fix', () => {
+      const mapped = map(parameterError('INVALID_PARAMETER_VALUE', 'instanceId is invalid', 'CreateImage'), ['instanceId', 'imageName']);
+      expect(mapped).toMatchObject({ code: 'BAD_USER_INPUT', details: { upstream: { action: 'CreateImage' } } });
+    });
+  });
+
+  it.each(['INVALID_REGION_NOT_FOUND', 'Invalid.Region.Not.Found'])('maps %s, answered for a zone Zenlayer does not know, to a final NOT_FOUND about the zone', (code) => {
+    const mapped = map(apiError(code, 404, { action: 'DescribeImageQuota' }));
+    expect(mapped.code).toBe('NOT_FOUND');
+    expect(mapped.message).toMatch(/^No such zone/);
+    expect(mapped.message).toMatch(/zones query/);
+    expect(mapped.details).toMatchObject({ final: true, upstream: { action: 'DescribeImageQuota', code, requestId: 'T-1' } });
   });
 
   it.each([
@@ -106,7 +162,7 @@ describe('fromZenlayerError', () => {
 
   it('passes on a parameter error\'s message bounded and without markup', () => {
     const message = `<html><body><h1>zoneIds is invalid</h1><pre>${'at /opt/zenlayer/app.jar\n'.repeat(1000)}</pre></body></html>`;
-    const mapped = map(apiError('INVALID_PARAMETER_VALUE', 400, { message }));
+    const mapped = map(apiError('INVALID_PARAMETER_VALUE', 400, { message }), ['zoneIds']);
     expect(mapped.code).toBe('BAD_USER_INPUT');
     expect(mapped.message).toMatch(/^Zenlayer rejected the request: zoneIds is invalid at/);
     expect(mapped.message.length).toBeLessThan(400);
@@ -144,8 +200,10 @@ describe('fromZenlayerError: refusals the same input can never overcome', () => 
     ['INVALID_ZONE_NOT_FOUND', true],
     ['OPERATION_FAILED_RESOURCE_NOT_FOUND', true],
     ['UNSUPPORTED_OPERATION_ZONE_NOT_SUPPORT', true],
-    ['INVALID_PARAMETER_PATTERN_ERROR', true],
-    ['MISSING_PARAMETER', true],
+    ['INVALID_REGION_NOT_FOUND', true],
+    // Not the client's parameter (none given here): the gateway's fault, which a fixed gateway may overcome.
+    ['INVALID_PARAMETER_PATTERN_ERROR', false],
+    ['MISSING_PARAMETER', false],
     ['UNSUPPORTED_OPERATION_INSTANCE_STATE_STARTING', false],
     ['UNSUPPORTED_OPERATION_DISK_MAKING_IMAGE', false],
     ['UNSUPPORTED_OPERATION_DISK_UNAVAILABLE', false],
@@ -156,5 +214,9 @@ describe('fromZenlayerError: refusals the same input can never overcome', () => 
     ['SOMETHING_NEW', false],
   ])('%s is final: %s', (code, final) => {
     expect(map(apiError(code)).details.final === true).toBe(final);
+  });
+
+  it('a parameter refusal of a field the client gave is final', () => {
+    expect(map(parameterError('INVALID_PARAMETER_PATTERN_ERROR', 'imageName does not match', 'CreateImage'), ['imageName']).details.final).toBe(true);
   });
 });

@@ -170,6 +170,27 @@ describe(ZenlayerService.name, () => {
     });
   });
 
+  describe('parameter refusals', () => {
+    it.each([
+      ['a read', 'DescribeImages' as const, { zoneId: 'FRA-A', imageName: 'w@b' }],
+      ['a read asked for fresh', 'DescribeImages' as const, { zoneId: 'FRA-A', imageName: 'w@b' }, true],
+      ['a write', 'ModifyImagesAttributes' as const, { imageIds: ['img-1'], imageName: 'w@b' }],
+    ])("are the client's to fix in %s only when they name a field the caller says the client gave", async (_what, action, request, fresh = false) => {
+      const refusal = () => failure({ action, code: 'INVALID_PARAMETER_VALUE', httpStatus: 400, message: 'imageName is invalid' });
+      const zenlayer = make();
+      client.call.mockRejectedValueOnce(refusal()).mockRejectedValueOnce(refusal());
+      await expect(zenlayer.call(action, request as never, { fresh, clientFields: ['imageName'] })).rejects.toMatchObject({
+        code: 'BAD_USER_INPUT',
+        message: 'Zenlayer rejected the request: imageName is invalid',
+      });
+      await expect(zenlayer.call(action, request as never, { fresh })).rejects.toMatchObject({
+        code: 'UPSTREAM_ERROR',
+        details: { upstream: { action, code: 'INVALID_PARAMETER_VALUE' } },
+      });
+      expect(client.call).toHaveBeenCalledTimes(2);
+    });
+  });
+
   describe('refusals by the upstream policies', () => {
     it('an open circuit: UPSTREAM_UNAVAILABLE without calling Zenlayer, logged and audited', async () => {
       const zenlayer = make({ failureThreshold: 1 });
