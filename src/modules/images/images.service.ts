@@ -197,7 +197,7 @@ export class ImagesService {
         blocker: 'INSTANCE_NOT_FOUND',
       });
     }
-    const { requestId, dataSet } = await this.describeAll(zoneId, { imageName: input.name, imageType: 'CUSTOM_IMAGE' }, { fresh: true });
+    const { requestId, dataSet } = await this.describeAll(zoneId, { imageName: input.name, imageType: 'CUSTOM_IMAGE' }, { fresh: true }, ['imageName']);
     const images = dataSet.filter((info) => info.imageName === input.name && info.imageType === 'CUSTOM_IMAGE').map((info) => toImage(info, zoneId));
     return { requestId, images };
   }
@@ -238,7 +238,8 @@ export class ImagesService {
     const found = new Map<string, Image>();
     const lookIn = async (zoneId: string, imageIds: string[]): Promise<void> => {
       if (imageIds.length === 0) return;
-      const answer = await this.describe(zoneId, { ...query, imageIds }, 1, Math.min(imageIds.length, MAX_PAGE_SIZE));
+      // The ids and the filter are the client's; the zone and the page the gateway's.
+      const answer = await this.describe(zoneId, { ...query, imageIds }, 1, Math.min(imageIds.length, MAX_PAGE_SIZE), CLIENT_FILTER_FIELDS);
       for (const info of answer.dataSet) if (imageIds.includes(info.imageId)) found.set(info.imageId, toImage(info, zoneId));
     };
     if (unplaced.size > 0) {
