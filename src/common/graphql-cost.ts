@@ -37,7 +37,7 @@ export interface UpstreamCalls {
   loaders: readonly string[];
 }
 
-/** A field's `complexity`, carrying how the field reaches Zenlayer for {@link countUpstreamCalls}. */
+/** A field's `complexity`, carrying how the field reaches Zenlayer for {@link tallyUpstreamCalls}. */
 export type UpstreamCostEstimator = ((options: ComplexityEstimatorArgs) => number) & { upstream: UpstreamCalls };
 
 /**
@@ -64,17 +64,8 @@ export interface UpstreamCallTally {
   perZone: number;
 }
 
-/** {@link tallyUpstreamCalls} for an account of `zoneCount` zones. */
-export function countUpstreamCalls(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operation: OperationDefinitionNode,
-  variables: Args,
-  zoneCount = ASSUMED_ZONE_COUNT,
-): number {
-  const { fixed, perZone } = tallyUpstreamCalls(schema, document, operation, variables);
-  return fixed + perZone * zoneCount;
-}
+/** The calls of a {@link tallyUpstreamCalls} tally on an account of `zoneCount` zones. */
+export const totalUpstreamCalls = ({ fixed, perZone }: UpstreamCallTally, zoneCount = ASSUMED_ZONE_COUNT): number => fixed + perZone * zoneCount;
 
 /**
  * The most upstream calls an operation can cause, before it runs, from the fields' declared

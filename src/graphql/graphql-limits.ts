@@ -6,7 +6,7 @@ import { DocumentNode, getOperationAST, getVariableValues, GraphQLError, GraphQL
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import type { GatewayConfig } from '../config';
 import { GatewayError, noIntrospectionRule, sendGatewayError, toGraphQLError } from '../common/errors';
-import { ASSUMED_ZONE_COUNT, tallyUpstreamCalls, UpstreamCallTally } from '../common/graphql-cost';
+import { ASSUMED_ZONE_COUNT, tallyUpstreamCalls, totalUpstreamCalls, UpstreamCallTally } from '../common/graphql-cost';
 import { currentRequest, GRAPHQL_PATH } from '../common/request-context';
 import { jsonShapeProblem } from '../common/validation/json-shape';
 
@@ -87,10 +87,10 @@ export async function checkOperation(
   if (measured.cost > limits.maxCost) {
     return [limitError(`The operation costs ${measured.cost}; the most allowed is ${limits.maxCost} (GRAPHQL_MAX_COST)`)];
   }
-  const zones = measured.calls.perZone > 0 ? ((await limits.zoneCount?.()) ?? ASSUMED_ZONE_COUNT) : 0;
-  const calls = measured.calls.fixed + measured.calls.perZone * zones;
+  const zones = measured.calls.perZone > 0 ? await limits.zoneCount?.() : 0;
+  const calls = totalUpstreamCalls(measured.calls, zones);
   if (calls > limits.maxUpstreamCalls) {
-    const acrossZones = measured.calls.perZone > 0 ? `, ${measured.calls.perZone * zones} of them across the account's ${zones} zones` : '';
+    const acrossZones = measured.calls.perZone > 0 ? `, ${calls - measured.calls.fixed} of them across the account's ${zones ?? ASSUMED_ZONE_COUNT} zones` : '';
     return [
       limitError(
         `The operation can make ${calls} upstream calls (one per root field with its own arguments, one per batched lookup, one per zone for a listing across zones${acrossZones}); the most allowed is ${limits.maxUpstreamCalls} (GRAPHQL_MAX_UPSTREAM_CALLS)`,

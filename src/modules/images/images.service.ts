@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { GatewayError } from '../../common/errors';
 import { MAX_PAGE_SIZE, missingOneOf } from '../../common/validation/rules';
-import { DescribeImagesRequest, ImageInfo, ZenlayerService } from '../../upstream/zenlayer';
+import { DescribeImagesRequest, ImageInfo, ServiceCallOptions, ZenlayerService } from '../../upstream/zenlayer';
 import { ZoneDirectory } from '../zones/zone-directory';
 import { CreateImageInput, ImageFilter, UpdateImagesInput } from './dto/images.args';
 import { IdempotentCreateService, ImageMaker } from './idempotent-create.service';
@@ -25,6 +25,12 @@ export interface InstanceInZone {
 
 /** What a listing passes on to Zenlayer besides the zone and the page. */
 type ImageQuery = Omit<DescribeImagesRequest, 'zoneId' | 'pageNum' | 'pageSize'>;
+/** A DescribeImages answer, its list never omitted. */
+interface ImageAnswer {
+  requestId: string;
+  dataSet: ImageInfo[];
+  totalCount?: number;
+}
 
 /** Zenlayer documents `Windows` and `Linux` for the filter and answers `windows`, `linux`: either case is taken. */
 const DOCUMENTED_OS_TYPES = new Map([
@@ -71,7 +77,7 @@ export class ImagesService {
   private readonly maker: ImageMaker = {
     create: (input) => this.createOnce(input),
     customImagesNamed: (input) => this.customImagesNamedFor(input),
-    recovered: async (input, image) => this.noteMade(input.instanceId, image.zoneId ?? undefined, image.id),
+    recovered: (input, image) => this.noteMade(input.instanceId, image.zoneId ?? undefined, image.id),
   };
 
   constructor(
@@ -197,14 +203,14 @@ export class ImagesService {
         blocker: 'INSTANCE_NOT_FOUND',
       });
     }
-    const { requestId, dataSet } = await this.describeAll(zoneId, { imageName: input.name, imageType: 'CUSTOM_IMAGE' }, { fresh: true }, ['imageName']);
+    const { requestId, dataSet } = await this.describeAll(zoneId, { imageName: input.name, imageType: 'CUSTOM_IMAGE' }, { fresh: true, clientFields: ['imageName'] });
     const images = dataSet.filter((info) => info.imageName === input.name && info.imageType === 'CUSTOM_IMAGE').map((info) => toImage(info, zoneId));
     return { requestId, images };
   }
 
   /** One zone's page, as Zenlayer pages it. */
   private async listZone(zoneId: string, filter: ImageFilter, page: number, pageSize: number): Promise<ImagePage> {
-    const answer = await this.describe(zoneId, imageQuery(filter), page, pageSize, CLIENT_ZONE_LIST_FIELDS);
+    const answer = await this.describe(zoneId, imageQuery(filter), page, pageSize, { clientFields: CLIENT_ZONE_LIST_FIELDS });
     const items = answer.dataSet.map((info) => toImage(info, zoneId));
     await this.seen(items);
     return { items, totalCount: answer.totalCount ?? items.length, page, pageSize };
@@ -213,7 +219,7 @@ export class ImagesService {
   /** The custom images of every zone that has them, in zone order and, within a zone, in Zenlayer's order. */
   private async customImagesEverywhere(filter: ImageFilter): Promise<Image[]> {
     const query = { ...imageQuery(filter), imageType: 'CUSTOM_IMAGE' } as const;
-    const zones = await this.directory.acrossZones((zoneId) => this.describeAll(zoneId, query, {}, CLIENT_FILTER_FIELDS));
+    const zones = await this.directory.acrossZones((zoneId) => this.describeAll(zoneId, query, { clientFields: CLIENT_FILTER_FIELDS }));
     const images = zones.flatMap(({ zoneId, result }) => result.dataSet.map((info) => toImage(info, zoneId)));
     await this.seen(images);
     return images;
@@ -233,14 +239,16 @@ export class ImagesService {
     unique.forEach((id, index) => {
       const zoneId = zones[index];
       if (zoneId === undefined) unplaced.add(id);
-      else byZone.set(zoneId, [...(byZone.get(zoneId) ?? []), id]);
+      else if (byZone.has(zoneId)) byZone.get(zoneId)!.push(id);
+      else byZone.set(zoneId, [id]);
     });
     const found = new Map<string, Image>();
     const lookIn = async (zoneId: string, imageIds: string[]): Promise<void> => {
       if (imageIds.length === 0) return;
       // The ids and the filter are the client's; the zone and the page the gateway's.
-      const answer = await this.describe(zoneId, { ...query, imageIds }, 1, Math.min(imageIds.length, MAX_PAGE_SIZE), CLIENT_FILTER_FIELDS);
-      for (const info of answer.dataSet) if (imageIds.includes(info.imageId)) found.set(info.imageId, toImage(info, zoneId));
+      const answer = await this.describe(zoneId, { ...query, imageIds }, 1, Math.min(imageIds.length, MAX_PAGE_SIZE), { clientFields: CLIENT_FILTER_FIELDS });
+      const asked = new Set(imageIds);
+      for (const info of answer.dataSet) if (asked.has(info.imageId)) found.set(info.imageId, toImage(info, zoneId));
     };
     if (unplaced.size > 0) {
       // A zone asked for the ids nobody has placed is asked for its own known ids in the same call.
@@ -264,29 +272,18 @@ export class ImagesService {
     );
   }
 
-  private async describe(
-    zoneId: string,
-    query: ImageQuery,
-    pageNum: number,
-    pageSize: number,
-    clientFields: readonly string[] = [],
-    options: { fresh?: boolean } = {},
-  ): Promise<{ requestId: string; dataSet: ImageInfo[]; totalCount?: number }> {
-    const { requestId, response } = await this.zenlayer.call('DescribeImages', { zoneId, ...query, pageNum, pageSize }, { ...options, clientFields });
+  /** One page of one zone's answer to `query`. */
+  private async describe(zoneId: string, query: ImageQuery, pageNum: number, pageSize: number, options: ServiceCallOptions = {}): Promise<ImageAnswer> {
+    const { requestId, response } = await this.zenlayer.call('DescribeImages', { zoneId, ...query, pageNum, pageSize }, options);
     return { requestId, dataSet: response.dataSet ?? [], totalCount: response.totalCount };
   }
 
   /** Every page of one zone's answer to `query` (one call unless it holds more than {@link MAX_PAGE_SIZE} images). */
-  private async describeAll(
-    zoneId: string,
-    query: ImageQuery,
-    options: { fresh?: boolean } = {},
-    clientFields: readonly string[] = [],
-  ): Promise<{ requestId: string; dataSet: ImageInfo[] }> {
+  private async describeAll(zoneId: string, query: ImageQuery, options: ServiceCallOptions = {}): Promise<ImageAnswer> {
     const dataSet: ImageInfo[] = [];
     let requestId = '';
     for (let pageNum = 1; ; pageNum++) {
-      const answer = await this.describe(zoneId, query, pageNum, MAX_PAGE_SIZE, clientFields, options);
+      const answer = await this.describe(zoneId, query, pageNum, MAX_PAGE_SIZE, options);
       requestId ||= answer.requestId;
       dataSet.push(...answer.dataSet);
       if (answer.dataSet.length < MAX_PAGE_SIZE || pageNum * MAX_PAGE_SIZE >= (answer.totalCount ?? Number.POSITIVE_INFINITY)) return { requestId, dataSet };

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { GatewayError } from '../../common/errors';
 import { ImageQuotaInfo, ZenlayerService } from '../../upstream/zenlayer';
-import { ZonesService } from '../zones/zones.service';
+import { CLIENT_ZONE_IDS, ZonesService } from '../zones/zones.service';
 import { ImageQuota } from './image-quota.model';
 
 const toQuota = ({ zoneId, count, maxCount }: ImageQuotaInfo): ImageQuota => ({
@@ -20,7 +20,7 @@ export class QuotasService {
 
   /** Quotas of the given zones (all when omitted); an unknown zone id is a NOT_FOUND error. */
   async list(zoneIds?: string[]): Promise<ImageQuota[]> {
-    const { response } = await this.zenlayer.call('DescribeImageQuota', zoneIds ? { zoneIds } : {}, { clientFields: zoneIds ? ['zoneIds'] : [] });
+    const { response } = await this.zenlayer.call('DescribeImageQuota', zoneIds ? { zoneIds } : {}, { clientFields: zoneIds ? CLIENT_ZONE_IDS : [] });
     // The SDKs treat the list as optional: an omitted one is empty.
     return (response.images ?? []).map(toQuota);
   }

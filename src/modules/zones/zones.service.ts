@@ -21,13 +21,16 @@ const toZone = (info: ZoneInfo): Zone => ({
   supportNetworkType: networkTypes(info.supportNetworkType),
 });
 
+/** A request whose `zoneIds` the client gave: Zenlayer refusing them is the client's to fix. */
+export const CLIENT_ZONE_IDS: readonly string[] = ['zoneIds'];
+
 @Injectable()
 export class ZonesService {
   constructor(private readonly zenlayer: ZenlayerService) {}
 
   /** The given zones (all when omitted); an unknown zone id is a NOT_FOUND error. */
   async list(zoneIds?: string[]): Promise<Zone[]> {
-    const { response } = await this.zenlayer.call('DescribeZones', zoneIds ? { zoneIds } : {}, { clientFields: zoneIds ? ['zoneIds'] : [] });
+    const { response } = await this.zenlayer.call('DescribeZones', zoneIds ? { zoneIds } : {}, { clientFields: zoneIds ? CLIENT_ZONE_IDS : [] });
     // The SDKs treat the list as optional: an omitted one is empty.
     return (response.zoneSet ?? []).map(toZone);
   }
