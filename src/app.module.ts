@@ -16,6 +16,7 @@ import { gatewayValidationPipe } from './common/validation/validation.pipe';
 import { ConfigModule, GatewayConfig } from './config';
 import { HealthController } from './health/health.controller';
 import { Lifecycle } from './health/lifecycle';
+import { DependencyHealth } from './health/dependency-health';
 import { ImagesModule } from './modules/images/images.module';
 import { InstancesModule } from './modules/instances/instances.module';
 import { QuotasModule } from './modules/quotas/quotas.module';
@@ -60,7 +61,7 @@ export class AppModule {
         }),
       ],
       controllers: [HealthController],
-      providers: [{ provide: APP_PIPE, useFactory: gatewayValidationPipe }, { provide: APP_FILTER, useClass: ProblemFilter }, GatewayLogger, Lifecycle],
+      providers: [{ provide: APP_PIPE, useFactory: gatewayValidationPipe }, { provide: APP_FILTER, useClass: ProblemFilter }, GatewayLogger, Lifecycle, DependencyHealth],
     };
   }
 }

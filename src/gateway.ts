@@ -11,6 +11,7 @@ import { GatewayLogger } from './common/gateway-logger';
 import { requestLimitsHook } from './graphql/graphql-limits';
 import { clientErrorHandler, frameworkErrorHandler } from './common/errors';
 import { securityHeaders } from './common/security-headers';
+import { trustFunction } from './common/client-address';
 import { trustedDocumentsHook } from './common/trusted-documents';
 import { requestContextHook, requestIdOf, RequestWithContext } from './common/request-context';
 import { registerRequestLog } from './common/request-log';
@@ -65,7 +66,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   // bare framework alone answers several times more requests per second on Fastify.
   const adapter = new FastifyAdapter({
     bodyLimit: JSON_BODY_LIMIT,
-    trustProxy: 'loopback',
+    // TRUST_PROXY: whose X-Forwarded-For gives request.ip (WebSocket upgrades use the same function).
+    trustProxy: trustFunction(config.trustProxy),
     routerOptions: { ignoreTrailingSlash: true },
     genReqId: (raw: unknown) => requestIdOf(raw as RequestWithContext),
     // Slow clients: a request's headers and body must be in within REQUEST_TIMEOUT_MS, else 408
@@ -150,8 +152,12 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   };
 }
 
-/** The CORS allowlist; in development with none configured, any origin (it is a local tool then). */
+/**
+ * The CORS allowlist. With none configured, any origin only in development on the simulator (a
+ * local tool then, holding no real credential); otherwise no cross-origin access, so that a web
+ * page the developer opens cannot reach a gateway that holds a real AccessKey.
+ */
 function corsOrigin(config: GatewayConfig): string[] | boolean {
   if (config.corsOrigins.length > 0) return config.corsOrigins;
-  return config.nodeEnv === 'development';
+  return config.nodeEnv === 'development' && config.zenlayer.mode === 'simulator';
 }

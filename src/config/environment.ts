@@ -37,9 +37,12 @@ export class EnvironmentVariables {
   @IntInRange(0, 65535, 'must be a whole number from 0 to 65535')
   PORT: number = 3000;
 
+  /** Unset: loopback outside production (a laptop's gateway is not on the network), all interfaces in production. */
+  @Transform(blankToUndefined)
+  @IsOptional()
   @IsString()
   @MinLength(1, { message: 'must be a host name or address to listen on' })
-  HOST: string = '0.0.0.0';
+  HOST?: string;
 
   @IsIn(NODE_ENVS, { message: `must be one of ${NODE_ENVS.join(', ')}` })
   NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
@@ -80,6 +83,17 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsString()
   GATEWAY_API_KEYS?: string;
+
+  /** The explicit opt-in to serve real Zenlayer credentials with no client authentication (never in production). */
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  GATEWAY_ALLOW_UNAUTHENTICATED?: 'true' | 'false';
+
+  /** Which proxies' X-Forwarded-For is believed: hops, or addresses and CIDRs (Fastify's trustProxy forms); checked in loadConfig. */
+  @IsString()
+  @MinLength(1, { message: 'must be a number of proxy hops or a comma-separated list of addresses and CIDRs' })
+  TRUST_PROXY: string = 'loopback';
 
   @Transform(blankToUndefined)
   @IsOptional()
@@ -221,8 +235,11 @@ export class EnvironmentVariables {
   @IntInRange(10, 3600000, 'must be a whole number of milliseconds from 10 to 3600000')
   CIRCUIT_HALF_OPEN_AFTER_MS: number = 10000;
 
+  /** Unset: REQUEST_DEADLINE_MS plus 5 s, so a request that started just before SIGTERM can finish. */
+  @Transform(blankToUndefined)
+  @IsOptional()
   @IntInRange(0, 600000, 'must be a whole number of milliseconds from 0 to 600000')
-  SHUTDOWN_GRACE_MS: number = 10000;
+  SHUTDOWN_GRACE_MS?: number;
 
   @IntInRange(60, 2592000, 'must be a whole number of seconds from 60 to 2592000')
   IDEMPOTENCY_TTL_SECONDS: number = 86400;
@@ -246,6 +263,12 @@ export class EnvironmentVariables {
   @IsString()
   @MinLength(16, { message: 'must be at least 16 characters' })
   METRICS_TOKEN?: string;
+
+  /** A second listener, on HOST, that serves only /metrics; the API port then has none. */
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IntInRange(0, 65535, 'must be a whole number from 0 to 65535')
+  METRICS_PORT?: number;
 
   @Transform(blankToUndefined)
   @IsOptional()

@@ -44,13 +44,21 @@ export interface GatewayConfig {
   idempotencySettleSeconds: number;
   /** Bounds of the backoff between status polls of an image being watched by subscribers. */
   subscriptionPoll: { minMs: number; maxMs: number };
-  /** How long in-flight requests get to finish on SIGTERM. */
+  /** How long in-flight requests get to finish on SIGTERM (at least the request deadline). */
   shutdownGraceMs: number;
+  /**
+   * Which proxies' `X-Forwarded-For` is believed, in a form Fastify's `trustProxy` takes: a hop
+   * count, or addresses, CIDRs and the names `loopback`, `linklocal`, `uniquelocal`. The client
+   * address it gives is the one every limit, log line and WebSocket check uses.
+   */
+  trustProxy: number | string[];
   simulator: {
     credentials: ZenlayerCredentials;
     imageReadyDelayMs: number;
   };
   auth: {
+    /** Set only by GATEWAY_ALLOW_UNAUTHENTICATED=true, and only outside production. */
+    allowUnauthenticated: boolean;
     apiKeys: ApiKeyClient[];
     jwt?: { secret?: string; jwksUri?: string; issuer?: string; audience?: string };
   };
@@ -85,8 +93,10 @@ export interface GatewayConfig {
   upstreamConcurrencyPerClient: number;
   /** Whether the OpenAPI document (/docs-json) and its UI (/docs) are served. */
   docs: boolean;
-  /** Bearer token /metrics asks for; open when unset. */
+  /** Bearer token /metrics asks for; open when unset (outside production, or on its own port). */
   metricsToken?: string;
+  /** When set, /metrics is served on this port alone, on HOST, and not on the API port. */
+  metricsPort?: number;
   /** OTLP/HTTP collector for traces; tracing is off (and costs nothing) when unset. */
   otlpEndpoint?: string;
   /** Requests per minute per client; 0 is off. */

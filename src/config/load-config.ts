@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { createHash } from 'node:crypto';
+import proxyAddr from '@fastify/proxy-addr';
 import { readCredentialsFile, ZenlayerCredentials } from './credentials-file';
 import { readTrustedDocuments, TrustedDocumentMap } from './trusted-documents-file';
 import { EnvironmentVariables } from './environment';
@@ -11,6 +12,21 @@ export const KNOWN_SCOPES = ['images:read', 'images:write', 'instances:read'] as
 
 /** Variables whose values are secret: never echoed in an error message. */
 const SECRET_VARIABLES = new Set(['ZENLAYER_ACCESS_KEY_PASSWORD', 'GATEWAY_API_KEYS', 'JWT_SECRET', 'SIMULATOR_ACCESS_KEY_PASSWORD', 'METRICS_TOKEN']);
+
+const JWT_VARIABLES = 'JWT_SECRET or JWT_JWKS_URI (with JWT_ISSUER and JWT_AUDIENCE)';
+
+/** The default drain is the request deadline plus this: time to write the last answers. */
+const DRAIN_MARGIN_MS = 5000;
+
+/** Secrets that a person typed from the documentation rather than generated. */
+const PLACEHOLDER = /change[-_ .]?me|replace|placeholder|example|dummy|your[-_ ]?(api[-_ ]?)?(key|token|secret)|x{4,}|^(secret|password|token|key)\d*$/i;
+
+/** Why a production secret is not fit, or undefined: shorter than 32 characters, a placeholder, or too few distinct characters. */
+function weakSecret(value: string): string | undefined {
+  if (value.length < 32) return 'must be at least 32 characters';
+  if (PLACEHOLDER.test(value) || new Set(value).size < 10) return 'looks like a placeholder, not a generated secret';
+  return undefined;
+}
 
 /** Thrown when the environment is not usable; its message names every bad variable. */
 export class ConfigError extends Error {
@@ -42,18 +58,48 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     problems.add(error.property, `${[...reasons].join('; ')}${shown}`);
   }
 
+  const production = vars.NODE_ENV === 'production';
   const credentials = upstreamCredentials(vars, problems);
-  const apiKeys = parseApiKeys(vars.GATEWAY_API_KEYS, problems);
-  const jwt = jwtSettings(vars, problems);
+  const apiKeys = parseApiKeys(vars.GATEWAY_API_KEYS, production, problems);
+  const jwt = jwtSettings(vars, production, problems);
   const corsOrigins = parseOrigins(vars.CORS_ORIGINS, problems);
   const trustedDocuments = loadTrustedDocuments(vars.GRAPHQL_TRUSTED_DOCUMENTS, problems);
-  const production = vars.NODE_ENV === 'production';
+  const trustProxy = parseTrustProxy(vars.TRUST_PROXY, problems);
+  const realUpstream = Boolean(credentials || vars.ZENLAYER_CREDENTIALS_FILE);
+  const clientAuth = apiKeys.length > 0 || jwt !== undefined;
+  const allowUnauthenticated = vars.GATEWAY_ALLOW_UNAUTHENTICATED === 'true';
 
-  if (production && !credentials && !vars.ZENLAYER_CREDENTIALS_FILE) {
+  if (production && !realUpstream) {
     problems.add('ZENLAYER_ACCESS_KEY_ID', 'is required in production (or set ZENLAYER_CREDENTIALS_FILE): the simulator is for development only');
   }
-  if (production && apiKeys.length === 0 && !jwt) {
-    problems.add('GATEWAY_API_KEYS', 'is required in production unless JWT_SECRET or JWT_JWKS_URI is set: every client must authenticate');
+  if (production && !clientAuth) {
+    problems.add('GATEWAY_API_KEYS', `is required in production unless ${JWT_VARIABLES} are set: every client must authenticate`);
+  }
+  if (production && allowUnauthenticated) {
+    problems.add('GATEWAY_ALLOW_UNAUTHENTICATED', 'is not honoured in production: unset it; every client authenticates there');
+  }
+  if (!production && realUpstream && !clientAuth && !allowUnauthenticated) {
+    problems.add(
+      'GATEWAY_API_KEYS',
+      `is required with real Zenlayer credentials: without client authentication anyone who reaches the gateway, or any web page you open, may use the AccessKey. Set GATEWAY_API_KEYS or ${JWT_VARIABLES}; for a gateway only you can reach, set GATEWAY_ALLOW_UNAUTHENTICATED=true`,
+    );
+  }
+  if (production && !vars.METRICS_TOKEN && vars.METRICS_PORT === undefined) {
+    problems.add('METRICS_TOKEN', 'is required in production unless METRICS_PORT is set: /metrics is never open on the API port. Set METRICS_TOKEN to a random string of 32+ characters, or METRICS_PORT to serve /metrics on a port of its own');
+  }
+  if (production && vars.METRICS_TOKEN) {
+    const weak = weakSecret(vars.METRICS_TOKEN);
+    if (weak) problems.add('METRICS_TOKEN', `${weak} in production: set a random string of 32+ characters`);
+  }
+  if (vars.METRICS_PORT !== undefined && vars.METRICS_PORT !== 0 && vars.METRICS_PORT === vars.PORT) {
+    problems.add('METRICS_PORT', `must differ from PORT (${vars.PORT}): it is a listener of its own; unset it to serve /metrics on the API port`);
+  }
+  const shutdownGraceMs = vars.SHUTDOWN_GRACE_MS ?? vars.REQUEST_DEADLINE_MS + DRAIN_MARGIN_MS;
+  if (shutdownGraceMs < vars.REQUEST_DEADLINE_MS) {
+    problems.add(
+      'SHUTDOWN_GRACE_MS',
+      `must be at least REQUEST_DEADLINE_MS (${vars.REQUEST_DEADLINE_MS} ms), so that a request that started just before shutdown can finish: raise it or lower REQUEST_DEADLINE_MS (got ${shutdownGraceMs})`,
+    );
   }
   if (vars.SUBSCRIPTION_POLL_MAX_MS < vars.SUBSCRIPTION_POLL_MIN_MS) {
     problems.add('SUBSCRIPTION_POLL_MAX_MS', `must be at least SUBSCRIPTION_POLL_MIN_MS (${vars.SUBSCRIPTION_POLL_MIN_MS}): the backoff grows from the one to the other (got ${vars.SUBSCRIPTION_POLL_MAX_MS})`);
@@ -71,7 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
 
   return {
     port: vars.PORT,
-    host: vars.HOST,
+    host: vars.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
     nodeEnv: vars.NODE_ENV,
     logLevel: vars.LOG_LEVEL ?? (vars.NODE_ENV === 'test' ? 'silent' : 'info'),
     zenlayer: {
@@ -89,7 +135,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
       circuitHalfOpenAfterMs: vars.CIRCUIT_HALF_OPEN_AFTER_MS,
     },
     requestDeadlineMs: vars.REQUEST_DEADLINE_MS,
-    shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
+    shutdownGraceMs,
+    trustProxy,
     idempotencyTtlSeconds: vars.IDEMPOTENCY_TTL_SECONDS,
     idempotencySettleSeconds: vars.IDEMPOTENCY_SETTLE_SECONDS,
     subscriptionPoll: { minMs: vars.SUBSCRIPTION_POLL_MIN_MS, maxMs: vars.SUBSCRIPTION_POLL_MAX_MS },
@@ -100,7 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
       },
       imageReadyDelayMs: vars.SIMULATOR_IMAGE_READY_MS,
     },
-    auth: { apiKeys, jwt },
+    auth: { allowUnauthenticated: allowUnauthenticated && !production, apiKeys, jwt },
     graphql: {
       introspection: vars.GRAPHQL_INTROSPECTION ? vars.GRAPHQL_INTROSPECTION === 'true' : !production,
       playground: vars.GRAPHQL_PLAYGROUND ? vars.GRAPHQL_PLAYGROUND === 'true' : !production,
@@ -121,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     upstreamConcurrencyPerClient: vars.UPSTREAM_CONCURRENCY_PER_CLIENT || Math.ceil(vars.UPSTREAM_CONCURRENCY / 2),
     docs: vars.DOCS_ENABLED ? vars.DOCS_ENABLED === 'true' : !production,
     metricsToken: vars.METRICS_TOKEN,
+    metricsPort: vars.METRICS_PORT,
     otlpEndpoint: vars.OTEL_EXPORTER_OTLP_ENDPOINT,
     rateLimitPerMinute: vars.RATE_LIMIT_PER_MINUTE,
     secrets: secretValues(vars, credentials),
@@ -184,7 +232,7 @@ function upstreamCredentials(vars: EnvironmentVariables, problems: Problems): Ze
   return id && password ? { accessKeyId: id, accessKeyPassword: password } : undefined;
 }
 
-function parseApiKeys(raw: string | undefined, problems: Problems): ApiKeyClient[] {
+function parseApiKeys(raw: string | undefined, production: boolean, problems: Problems): ApiKeyClient[] {
   if (!raw) return [];
   const bad = (reason: string): ApiKeyClient[] => {
     problems.add('GATEWAY_API_KEYS', reason);
@@ -206,6 +254,7 @@ function parseApiKeys(raw: string | undefined, problems: Problems): ApiKeyClient
     if (typeof name !== 'string' || !/^[\w.-]{1,64}$/.test(name)) reasons.push(`${at}: "name" must be 1 to 64 letters, digits, ".", "_" or "-"`);
     if ((key === undefined) === (keySha256 === undefined)) reasons.push(`${at}: give exactly one of "key" or "keySha256"`);
     if (key !== undefined && (typeof key !== 'string' || key.length < 16)) reasons.push(`${at}: "key" must be a string of at least 16 characters`);
+    else if (production && typeof key === 'string' && weakSecret(key)) reasons.push(`${at}: "key" ${weakSecret(key)} in production: generate one (e.g. openssl rand -base64 32)`);
     if (keySha256 !== undefined && (typeof keySha256 !== 'string' || !/^[0-9a-fA-F]{64}$/.test(keySha256))) {
       reasons.push(`${at}: "keySha256" must be 64 hex digits`);
     }
@@ -220,7 +269,7 @@ function parseApiKeys(raw: string | undefined, problems: Problems): ApiKeyClient
   return reasons.length > 0 ? bad(reasons.join('; ')) : clients;
 }
 
-function jwtSettings(vars: EnvironmentVariables, problems: Problems): GatewayConfig['auth']['jwt'] {
+function jwtSettings(vars: EnvironmentVariables, production: boolean, problems: Problems): GatewayConfig['auth']['jwt'] {
   const { JWT_SECRET: secret, JWT_JWKS_URI: jwksUri, JWT_ISSUER: issuer, JWT_AUDIENCE: audience } = vars;
   if (secret && jwksUri) problems.add('JWT_SECRET', 'set either JWT_SECRET or JWT_JWKS_URI, not both');
   if (!secret && !jwksUri) {
@@ -228,7 +277,32 @@ function jwtSettings(vars: EnvironmentVariables, problems: Problems): GatewayCon
     if (audience) problems.add('JWT_AUDIENCE', 'has no effect without JWT_SECRET or JWT_JWKS_URI');
     return undefined;
   }
+  if (production) {
+    // Without both, a token the identity provider issued for another application would pass.
+    if (!issuer) problems.add('JWT_ISSUER', 'is required in production with JWT: set it to the identity provider\'s issuer (the tokens\' "iss")');
+    if (!audience) problems.add('JWT_AUDIENCE', 'is required in production with JWT: set it to this gateway\'s audience (the tokens\' "aud")');
+    if (jwksUri && !jwksUri.toLowerCase().startsWith('https://')) problems.add('JWT_JWKS_URI', 'must be an https:// URL in production: the keys that sign the tokens must not travel in the clear');
+  }
   return { secret, jwksUri, issuer, audience };
+}
+
+/** TRUST_PROXY as Fastify's `trustProxy` takes it: a hop count, or addresses, CIDRs and proxy-addr's names. */
+function parseTrustProxy(raw: string, problems: Problems): number | string[] {
+  const value = raw.trim();
+  if (/^\d+$/.test(value)) return Number(value);
+  const bad = (reason: string) => {
+    problems.add('TRUST_PROXY', `${reason} (got ${JSON.stringify(raw)})`);
+    return [];
+  };
+  if (/^true$/i.test(value)) return bad('must not be true, which believes any X-Forwarded-For a client sends: give the number of proxies in front of the gateway (e.g. 1) or their addresses or CIDRs');
+  if (/^false$/i.test(value)) return bad('use 0 to believe no proxy');
+  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  try {
+    proxyAddr.compile(entries);
+  } catch (error) {
+    return bad(`must be a number of proxy hops, or a comma-separated list of addresses, CIDRs, loopback, linklocal or uniquelocal: ${(error as Error).message}`);
+  }
+  return entries;
 }
 
 function parseOrigins(raw: string | undefined, problems: Problems): string[] {

@@ -20,6 +20,7 @@ import { graphqlMetricsPlugin } from '../observability/graphql-metrics.plugin';
 import { Metrics } from '../observability/metrics';
 import { limitRules, limitsPlugin } from './graphql-limits';
 import { graphqlWsOptions } from './graphql-ws';
+import { trustFunction } from '../common/client-address';
 
 /** Stands for a caller the authentication layer did not identify: it holds no scope. */
 const NOBODY: Identity = { kind: 'anonymous', id: 'unidentified', name: 'unidentified', scopes: new Set() };
@@ -111,6 +112,7 @@ export class GraphqlOptionsFactory implements GqlOptionsFactory<ApolloDriverConf
             rateLimiter: this.rateLimiter,
             schema: () => this.schemaHost.schema,
             deadlineMs: this.config.requestDeadlineMs,
+            trustProxy: trustFunction(this.config.trustProxy),
             zoneCount: this.zoneCount,
           }),
         },

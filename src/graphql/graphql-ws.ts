@@ -28,6 +28,7 @@ import { runOperation } from '../common/request-context';
 import { trustedDocumentFor } from '../common/trusted-documents';
 import { jsonShapeProblem } from '../common/validation/json-shape';
 import type { GatewayConfig } from '../config';
+import { clientAddressOf, TrustFunction } from '../common/client-address';
 
 /**
  * Close codes of the gateway's graphql-ws connections, beside graphql-ws's own (4400 bad
@@ -77,6 +78,8 @@ export interface GraphqlWsDependencies {
   schema: () => GraphQLSchema;
   /** REQUEST_DEADLINE_MS: how long a query or mutation may take, as over HTTP. */
   deadlineMs: number;
+  /** TRUST_PROXY, compiled: the client's address is the one Fastify's `request.ip` gives over HTTP. */
+  trustProxy: TrustFunction;
   /** The account's number of zones, for the upstream-call limit of a listing across zones. */
   zoneCount?: () => Promise<number>;
 }
@@ -87,22 +90,8 @@ const admitted = new WeakSet<object>();
 /** Whether a graphql-ws socket has been authenticated (its connection_init accepted). */
 export const isAdmitted = (socket: object): boolean => admitted.has(socket);
 
-const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
-
-/**
- * The client's address as Fastify's `request.ip` gives it over HTTP (`trustProxy: 'loopback'`):
- * the socket's peer, or, behind proxies on loopback, the nearest hop they forwarded for.
- */
-function clientAddress(request: IncomingMessage): string {
-  let address = request.socket.remoteAddress ?? '';
-  const forwarded = request.headers['x-forwarded-for'];
-  const hops = typeof forwarded === 'string' ? forwarded.split(',').map((hop) => hop.trim()).filter(Boolean) : [];
-  while (LOOPBACK.test(address) && hops.length > 0) address = hops.pop()!;
-  return address;
-}
-
 /** Same key as the HTTP rate limit (authentication.hook.ts): the identity, anonymous callers per address. */
-const clientKey = (identity: Identity, request: IncomingMessage): string => (identity.kind === 'anonymous' ? `ip:${clientAddress(request)}` : identity.id);
+const clientKey = (identity: Identity, address: string): string => (identity.kind === 'anonymous' ? `ip:${address}` : identity.id);
 
 /** A WebSocket close reason is at most 123 bytes. */
 const closeReason = (text: string): string => (Buffer.byteLength(text) <= 123 ? text : `${Buffer.from(text).subarray(0, 120).toString().replace(/\uFFFD+$/, '')}...`);
@@ -118,7 +107,7 @@ const gatewayError = (code: ErrorCode, message: string) => toGraphQLError(new Ga
  * subscriptions per client.
  * An operation refused here never executes: graphql-ws answers it with an `error` message.
  */
-export function graphqlWsOptions({ limits, authenticator, authFailures, rateLimiter, schema, deadlineMs, zoneCount }: GraphqlWsDependencies) {
+export function graphqlWsOptions({ limits, authenticator, authFailures, rateLimiter, schema, deadlineMs, trustProxy, zoneCount }: GraphqlWsDependencies) {
   // As over HTTP (app.module.ts): suggestions are hidden when the schema is (introspection off, the production default).
   const hideSuggestions = !limits.introspection;
   const rules: ValidationRule[] = [...specifiedRules, ...limitRules(limits)];
@@ -196,9 +185,10 @@ export function graphqlWsOptions({ limits, authenticator, authFailures, rateLimi
     onConnect: async (ctx: WsContext): Promise<boolean> => {
       const extra = ctx.extra as unknown as Extra;
       const { socket, request } = extra;
+      const address = clientAddressOf(request, trustProxy);
       let identity: Identity;
       try {
-        identity = await authFailures.guard(clientAddress(request), () => authenticator.authenticate(credentialHeaders(ctx.connectionParams)));
+        identity = await authFailures.guard(address, () => authenticator.authenticate(credentialHeaders(ctx.connectionParams)));
       } catch (error) {
         if (!(error instanceof GatewayError)) throw error;
         if (error.code === 'RATE_LIMITED') return refuse(socket, WS_CLOSE.tooMany, error.message);
@@ -210,7 +200,7 @@ export function graphqlWsOptions({ limits, authenticator, authFailures, rateLimi
       }
       // Closed while authenticating: onClose has run already, so nothing may be counted now.
       if (socket.readyState !== socket.OPEN) return false;
-      const key = clientKey(identity, request);
+      const key = clientKey(identity, address);
       const usage = clients.get(key) ?? { connections: 0, subscriptions: 0 };
       if (usage.connections >= limits.wsMaxConnectionsPerClient) {
         return refuse(socket, WS_CLOSE.tooMany, `Too many connections: this client already has ${usage.connections} open (GRAPHQL_WS_MAX_CONNECTIONS_PER_CLIENT)`);

@@ -38,6 +38,16 @@ export class Metrics {
   private readonly upstreamRetries = new Counter({ name: 'zenlayer_upstream_retries_total', help: 'Retries of calls to Zenlayer by kind of call', labelNames: ['kind'], registers: [this.registry] });
   private readonly cacheReads = new Counter({ name: 'zenlayer_cache_reads_total', help: 'Upstream reads by action and outcome: hit (cache), coalesced (shared a call in flight), miss (called Zenlayer)', labelNames: ['action', 'outcome'], registers: [this.registry] });
   private readonly circuitState = new Gauge({ name: 'zenlayer_upstream_circuit_state', help: 'Circuit breaker state towards Zenlayer: 1 for the current state', labelNames: ['state'], registers: [this.registry] });
+  private readonly dependencyProbes = new Map<string, () => boolean>();
+  private readonly dependencyUp = new Gauge({
+    name: 'gateway_dependency_up',
+    help: 'Whether a dependency is usable, read at each scrape: upstream (1 unless the circuit towards Zenlayer is open), redis (1 while connected; only with REDIS_URL)',
+    labelNames: ['dependency'],
+    registers: [this.registry],
+    collect: () => {
+      for (const [dependency, up] of this.dependencyProbes) this.dependencyUp.set({ dependency }, up() ? 1 : 0);
+    },
+  });
   private readonly rateLimitRejections = new Counter({ name: 'rate_limit_rejections_total', help: 'Requests refused by a rate limit: client (per-client limit) or upstream (shared limits towards Zenlayer)', labelNames: ['limiter'], registers: [this.registry] });
 
   constructor() {
@@ -70,6 +80,11 @@ export class Metrics {
 
   circuit(state: CircuitStateName): void {
     for (const s of CIRCUIT_STATES) this.circuitState.set({ state: s }, s === state ? 1 : 0);
+  }
+
+  /** Reports `name` in `gateway_dependency_up`, asking `up` at each scrape. */
+  dependency(name: 'upstream' | 'redis', up: () => boolean): void {
+    this.dependencyProbes.set(name, up);
   }
 
   rateLimited(limiter: 'client' | 'upstream'): void {
