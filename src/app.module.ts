@@ -48,7 +48,7 @@ export class AppModule {
           },
           forRoutes: [],
         }),
-        ObservabilityModule,
+        ObservabilityModule.forRoot(config),
         TerminusModule.forRoot({ logger: false }),
         RedisModule,
         AuthModule,

@@ -23,6 +23,7 @@ import { FileCredentials } from './upstream/zenlayer';
 import { graphqlWsServerOf, routeWebSocketUpgrades } from './graphql/websocket-upgrades';
 import { registerHttpMetrics } from './observability/http-metrics';
 import { Metrics } from './observability/metrics';
+import { serveMetrics } from './observability/metrics-server';
 import { playgroundHook } from './playground/playground';
 import type { ZenlayerSimulator } from './simulator';
 
@@ -33,6 +34,8 @@ export interface RunningGateway {
   url: string;
   /** The Zenlayer the gateway talks to. */
   upstreamUrl: string;
+  /** Where Prometheus scrapes: `<url>/metrics`, or the METRICS_PORT listener's. */
+  metricsUrl: string;
   simulator?: ZenlayerSimulator;
   /**
    * Stops accepting connections, lets in-flight requests finish (at most `graceMs`), closes
@@ -118,19 +121,26 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   if (!app.get(Authenticator).enabled) {
     const logger = await app.resolve(PinoLogger);
     logger.setContext('auth');
-    logger.warn('NO CLIENT AUTHENTICATION: every request is allowed with every scope. Set GATEWAY_API_KEYS or JWT_SECRET/JWT_JWKS_URI before exposing this gateway.');
+    logger.warn(
+      config.zenlayer.mode === 'simulator'
+        ? 'NO CLIENT AUTHENTICATION: every request is allowed with every scope (simulator mode). Set GATEWAY_API_KEYS or JWT_SECRET/JWT_JWKS_URI before exposing this gateway.'
+        : `NO CLIENT AUTHENTICATION with real Zenlayer credentials (GATEWAY_ALLOW_UNAUTHENTICATED=true): anyone who reaches ${config.host}:${config.port} may use the AccessKey with every scope. Set GATEWAY_API_KEYS or JWT_SECRET/JWT_JWKS_URI instead.`,
+    );
   }
   // Nest makes its graphql-ws server at init; the gateway then serves every upgrade itself.
   await app.init();
   routeWebSocketUpgrades(app.getHttpServer(), graphqlWsServerOf(app), config.graphql, headers);
   await app.listen(config.port, config.host);
+  const metricsServer = config.metricsPort === undefined ? undefined : await serveMetrics(app.get(Metrics), config.metricsPort, config.host, config.metricsToken);
 
   const address = app.getHttpServer().address() as { port: number };
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${shownHost}:${address.port}`;
   return {
     app,
-    url: `http://${shownHost}:${address.port}`,
+    url,
     upstreamUrl: config.zenlayer.baseUrl,
+    metricsUrl: metricsServer?.url ?? `${url}/metrics`,
     simulator,
     async close(graceMs = config.shutdownGraceMs) {
       app.get(Lifecycle).shuttingDown = true;
@@ -139,6 +149,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       forced.unref();
       await app.close();
       clearTimeout(forced);
+      // Scraped until the API port is closed, so the drain itself shows in the metrics.
+      await metricsServer?.close();
       await simulator?.close();
     },
     reloadCredentials() {

@@ -13,6 +13,16 @@ import { startTracing } from './observability/tracing';
  */
 const HEAP_GROWING_PERCENT = 50;
 
+/** The longest the trace exporter may take to send its last spans at shutdown (Kubernetes' grace period counts it). */
+const TRACE_FLUSH_TIMEOUT_MS = 5000;
+
+/** `work`, or undefined once `ms` have passed; never rejects. */
+const within = <T>(work: Promise<T>, ms: number): Promise<T | undefined> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    work.then(resolve, () => resolve(undefined)).finally(() => clearTimeout(timer));
+  });
+
 async function main(): Promise<void> {
   if (!process.execArgv.some((arg) => arg.startsWith('--heap-growing-percent'))) setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   let config: GatewayConfig;
@@ -28,19 +38,23 @@ async function main(): Promise<void> {
   if (config.zenlayer.mode === 'simulator') {
     log.warn('simulator mode: no ZENLAYER_ACCESS_KEY_ID/ZENLAYER_ACCESS_KEY_PASSWORD set, so the embedded Zenlayer simulator answers every call');
   }
+  if (config.metricsOnApiPort === 'needs-token') {
+    log.warn('metrics: /metrics is refused on the API port in production; set METRICS_TOKEN to serve it there behind a bearer token, or METRICS_PORT to serve it on a port of its own');
+  }
   const stopTracing = config.otlpEndpoint ? startTracing(config.otlpEndpoint) : undefined;
   if (stopTracing) log.info({ endpoint: config.otlpEndpoint }, 'tracing: sending OpenTelemetry spans over OTLP/HTTP');
   // Loaded only now, so that tracing (when on) instruments the HTTP stack as it loads.
   const { startGateway } = await import('./gateway');
   const gateway = await startGateway(config);
   log.info({ upstream: gateway.upstreamUrl, mode: config.zenlayer.mode }, `upstream: ${config.zenlayer.mode === 'simulator' ? 'embedded simulator' : 'Zenlayer'} at ${gateway.upstreamUrl}`);
+  if (config.metricsPort !== undefined) log.info(`metrics at ${gateway.metricsUrl}`);
   log.info(`GraphQL ready at ${gateway.url}/graphql`);
 
   const shutdown = (signal: NodeJS.Signals) => {
-    log.info({ signal }, `${signal}: draining (at most ${config.shutdownGraceMs} ms), then exiting`);
+    log.info({ signal }, `${signal}: draining (at most ${config.shutdownGraceMs} ms${stopTracing ? `, then ${TRACE_FLUSH_TIMEOUT_MS} ms to flush traces` : ''}), then exiting`);
     gateway.close().then(
       async () => {
-        await stopTracing?.().catch(() => undefined);
+        if (stopTracing) await within(stopTracing(), TRACE_FLUSH_TIMEOUT_MS);
         log.info('stopped');
         process.exit(0);
       },

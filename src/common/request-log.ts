@@ -13,8 +13,11 @@ export function requestLogFields(): Record<string, unknown> {
  * One line per request when it completes: its id, method and URL (credential-like query
  * parameters redacted), status, duration, once known the client's identity id and the GraphQL
  * operation or REST route, and the upstream calls that served it (action, attempt, duration,
- * Zenlayer's request id). 5xx answers are logged as errors.
+ * Zenlayer's request id). 5xx answers are logged as errors, successful probes and scrapes at debug.
  */
+/** Probes and scrapes: their successful hits are logged at debug, not at info every few seconds. */
+const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
+
 export function registerRequestLog(fastify: FastifyInstance): void {
   // The line is built here from fields that hold no credential (the URL is redacted above), so
   // it skips the logger's path redaction, which walked every line of every request.
@@ -22,7 +25,8 @@ export function registerRequestLog(fastify: FastifyInstance): void {
   fastify.addHook('onResponse', (request, reply, done) => {
     logger ??= PinoLogger.root.child({}, { redact: [] });
     const failed = reply.statusCode >= 500;
-    if (logger.isLevelEnabled(failed ? 'error' : 'info')) {
+    const level = failed ? 'error' : reply.statusCode < 400 && QUIET_ROUTES.has(request.routeOptions.url ?? '') ? 'debug' : 'info';
+    if (logger.isLevelEnabled(level)) {
       const raw = request.raw as RequestWithContext;
       const context = raw.context;
       const line = {
@@ -33,8 +37,7 @@ export function registerRequestLog(fastify: FastifyInstance): void {
         ...(context?.client && { client: context.client, operation: context.operation }),
         ...(context?.upstream && { upstream: context.upstream }),
       };
-      if (failed) logger.error(line, 'request errored');
-      else logger.info(line, 'request completed');
+      logger[level](line, failed ? 'request errored' : 'request completed');
     }
     done();
   });

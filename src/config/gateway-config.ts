@@ -97,6 +97,11 @@ export interface GatewayConfig {
   metricsToken?: string;
   /** When set, /metrics is served on this port alone, on HOST, and not on the API port. */
   metricsPort?: number;
+  /**
+   * /metrics on the API port: `on` (behind METRICS_TOKEN when set), `off` (METRICS_PORT serves
+   * it), or `needs-token` (production without either: refused with a message naming both).
+   */
+  metricsOnApiPort: 'on' | 'off' | 'needs-token';
   /** OTLP/HTTP collector for traces; tracing is off (and costs nothing) when unset. */
   otlpEndpoint?: string;
   /** Requests per minute per client; 0 is off. */

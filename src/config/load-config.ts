@@ -84,9 +84,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
       `is required with real Zenlayer credentials: without client authentication anyone who reaches the gateway, or any web page you open, may use the AccessKey. Set GATEWAY_API_KEYS or ${JWT_VARIABLES}; for a gateway only you can reach, set GATEWAY_ALLOW_UNAUTHENTICATED=true`,
     );
   }
-  if (production && !vars.METRICS_TOKEN && vars.METRICS_PORT === undefined) {
-    problems.add('METRICS_TOKEN', 'is required in production unless METRICS_PORT is set: /metrics is never open on the API port. Set METRICS_TOKEN to a random string of 32+ characters, or METRICS_PORT to serve /metrics on a port of its own');
-  }
   if (production && vars.METRICS_TOKEN) {
     const weak = weakSecret(vars.METRICS_TOKEN);
     if (weak) problems.add('METRICS_TOKEN', `${weak} in production: set a random string of 32+ characters`);
@@ -169,6 +166,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     docs: vars.DOCS_ENABLED ? vars.DOCS_ENABLED === 'true' : !production,
     metricsToken: vars.METRICS_TOKEN,
     metricsPort: vars.METRICS_PORT,
+    // Never open on the API port in production: without a token there, /metrics is refused.
+    metricsOnApiPort: vars.METRICS_PORT !== undefined ? 'off' : vars.METRICS_TOKEN || !production ? 'on' : 'needs-token',
     otlpEndpoint: vars.OTEL_EXPORTER_OTLP_ENDPOINT,
     rateLimitPerMinute: vars.RATE_LIMIT_PER_MINUTE,
     secrets: secretValues(vars, credentials),

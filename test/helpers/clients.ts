@@ -6,11 +6,11 @@ import { SignJWT } from 'jose';
  * create-image screen's key, which may also read instances.
  */
 export const KEYS = {
-  reader: 'reader-key-7f3a9c1e5b2d4a6f8e0c',
-  writer: 'writer-key-1d4b7e0a3c6f9b2e5a8d',
-  otherWriter: 'other-writer-key-6c2a9f4e1b7d3a8c',
-  hashed: 'hashed-key-9e8d7c6b5a4f3e2d1c0b',
-  picker: 'picker-key-4b8e2f6a0c3d7e1b5f9a',
+  reader: 'reader-key-7f3a9c1e5b2d4a6f8e0c91b4',
+  writer: 'writer-key-1d4b7e0a3c6f9b2e5a8d37c0',
+  otherWriter: 'other-writer-key-6c2a9f4e1b7d3a8c5e02',
+  hashed: 'hashed-key-9e8d7c6b5a4f3e2d1c0b8a61',
+  picker: 'picker-key-4b8e2f6a0c3d7e1b5f9a2d73',
 };
 export const JWT_SECRET = 'jwt-secret-for-tests-0123456789abcdef-0123456789';
 export const JWT_ISSUER = 'https://id.example.com';

@@ -39,6 +39,7 @@ export async function startHarness(env: NodeJS.ProcessEnv = {}, simulatorOptions
     CACHE_TTL_ZONES_SECONDS: '0',
     CACHE_TTL_QUOTAS_SECONDS: '0',
     CACHE_TTL_IMAGES_SECONDS: '0',
+    ...testAuthDefaults(env),
     ...env,
   });
   const gateway = await startGateway(config);
@@ -63,6 +64,13 @@ export async function startHarness(env: NodeJS.ProcessEnv = {}, simulatorOptions
     },
   };
 }
+
+/**
+ * The simulator's key pair counts as real Zenlayer credentials, so a suite that configures no
+ * client authentication says so by name (outside production, the only place it is honoured).
+ */
+export const testAuthDefaults = (env: NodeJS.ProcessEnv): Record<string, string> =>
+  env.NODE_ENV === 'production' ? {} : { GATEWAY_ALLOW_UNAUTHENTICATED: 'true' };
 
 /** Polls until `check` passes or the time is up; bounded in count and time. */
 export async function eventually(check: () => Promise<void>, timeoutMs = 5000, everyMs = 100): Promise<void> {

@@ -18,7 +18,11 @@ export interface GatewayProcess {
   stop(): Promise<void>;
 }
 
-/** The variables that point a gateway at a simulator listening at `upstream`, with the simulator's key pair. */
+/**
+ * The variables that point a gateway at a simulator listening at `upstream`, with the simulator's
+ * key pair. Real credentials to the gateway: a suite that configures no client authentication
+ * sets GATEWAY_ALLOW_UNAUTHENTICATED itself.
+ */
 export const upstreamEnv = (upstream: string): Record<string, string> => ({
   ZENLAYER_BASE_URL: upstream,
   ZENLAYER_ACCESS_KEY_ID: SIMULATOR_DEFAULT_CREDENTIALS.accessKeyId,
