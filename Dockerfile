@@ -1,6 +1,8 @@
 # syntax=docker/dockerfile:1
 # The gateway (and, with another command, the standalone simulator): production dependencies only,
-# running as the non-root `node` user.
+# running as the non-root `node` user, which can read the application but not change it: the files
+# under /app belong to root and are not writable by group or others (a compromised process cannot
+# rewrite dist/ or node_modules/ for the next start, even without a read-only root filesystem).
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
@@ -20,9 +22,12 @@ ENV NODE_ENV=production \
     PORT=3000 \
     HOST=0.0.0.0
 WORKDIR /app
-COPY --from=prod-deps --chown=node:node /app/node_modules ./node_modules
-COPY --from=build --chown=node:node /app/dist ./dist
-COPY --chown=node:node package.json ./
+COPY --from=prod-deps --chown=root:root /app/node_modules ./node_modules
+COPY --from=build --chown=root:root /app/dist ./dist
+COPY --chown=root:root package.json ./
+# Only what is group- or world-writable is changed (usually nothing), so no layer copies every file.
+RUN find /app ! -type l -perm /022 -exec chmod go-w {} + \
+    && chown root:root /app && chmod 755 /app
 USER node
 EXPOSE 3000
 # Node handles SIGTERM itself (it drains in-flight requests, then exits 0), so no init process is needed.

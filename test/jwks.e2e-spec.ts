@@ -25,7 +25,8 @@ describe('JWTs verified with a JWKS', () => {
     });
     await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
     const jwksUri = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/.well-known/jwks.json`;
-    h = await startHarness({ NODE_ENV: 'production', JWT_JWKS_URI: jwksUri, JWT_ISSUER: 'https://idp.example.com', JWT_AUDIENCE: 'gateway' });
+    // NODE_ENV test: production asks for an https JWKS URL (load-config.spec.ts), and this one is a loopback stand-in.
+    h = await startHarness({ NODE_ENV: 'test', JWT_JWKS_URI: jwksUri, JWT_ISSUER: 'https://idp.example.com', JWT_AUDIENCE: 'gateway' });
   });
   afterAll(async () => {
     await h.close();

@@ -73,7 +73,7 @@ describe('upstream resilience', () => {
     });
     afterAll(() => h.close());
 
-    it('opens after a run of failures, fails fast, shows in /readyz, probes and closes', async () => {
+    it('opens after a run of failures, fails fast, shows in /healthz and the metrics but not in readiness, probes and closes', async () => {
       h.simulator.injectFault('*', { kind: 'error', status: 503, code: 'SERVICE_TEMPORARY_UNAVAILABLE' }, 3);
       for (let i = 0; i < 3; i++) await h.graphql('{ zones { id } }');
       expect(h.simulator.callCount()).toBe(3);
@@ -81,14 +81,17 @@ describe('upstream resilience', () => {
       const fast = await h.graphql('{ imageQuotas { zoneId } }');
       expect(fast.body.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', upstream: { code: 'GATEWAY_CIRCUIT_OPEN' } });
       expect(h.simulator.callCount()).toBe(3);
-      const notReady = await fetch(`${h.gateway.url}/readyz`);
-      expect(notReady.status).toBe(503);
-      expect(await notReady.json()).toMatchObject({ status: 'error', error: { upstream: { status: 'down', circuit: 'open' } } });
+      // Every replica shares the outage: readiness stays up, so the pods stay in the Service and
+      // the next client call can half-open the circuit.
+      expect((await fetch(`${h.gateway.url}/readyz`)).status).toBe(200);
+      expect(await (await fetch(`${h.gateway.url}/healthz`)).json()).toEqual({ status: 'ok', dependencies: { upstream: { status: 'degraded', circuit: 'open' } } });
+      expect(await (await fetch(h.gateway.metricsUrl)).text()).toContain('gateway_dependency_up{dependency="upstream"} 0');
 
       await new Promise((resolve) => setTimeout(resolve, 450));
       const probe = await h.graphql('{ zones { id } }');
       expect(probe.body.errors).toBeUndefined();
-      expect((await fetch(`${h.gateway.url}/readyz`)).status).toBe(200);
+      expect(await (await fetch(`${h.gateway.url}/healthz`)).json()).toEqual({ status: 'ok', dependencies: { upstream: { status: 'up', circuit: 'closed' } } });
+      expect(await (await fetch(h.gateway.metricsUrl)).text()).toContain('gateway_dependency_up{dependency="upstream"} 1');
     });
   });
 
@@ -137,6 +140,8 @@ describe('lifecycle of the gateway process', () => {
     LOG_LEVEL: 'info',
     ZENLAYER_BASE_URL: upstream,
     CACHE_TTL_ZONES_SECONDS: '0',
+    // The simulator's key pair is a real credential to the gateway; these tests need no client auth.
+    GATEWAY_ALLOW_UNAUTHENTICATED: 'true',
     ...extra,
   });
 

@@ -10,8 +10,8 @@ export function requestLogFields(): Record<string, unknown> {
 }
 
 /**
- * One line per request when it completes: its id, method and URL (credential-like query
- * parameters redacted), status, duration, once known the client's identity id and the GraphQL
+ * One line per request when it completes: its id, method, URL (credential-like query
+ * parameters redacted) and client address, status, duration, once known the client's identity id and the GraphQL
  * operation or REST route, and the upstream calls that served it (action, attempt, duration,
  * Zenlayer's request id). 5xx answers are logged as errors, successful probes and scrapes at debug.
  */
@@ -32,6 +32,8 @@ export function registerRequestLog(fastify: FastifyInstance): void {
       const line = {
         requestId: raw.requestId,
         req: { method: request.raw.method, url: redactUrl(request.raw.url ?? '') },
+        // The client's address as TRUST_PROXY gives it: the one the limits count by.
+        clientAddress: request.ip,
         res: reply.raw,
         responseTime: Math.round(reply.elapsedTime),
         ...(context?.client && { client: context.client, operation: context.operation }),

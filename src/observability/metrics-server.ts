@@ -1,5 +1,6 @@
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GatewayError, httpStatusOf, problemDetails } from '../common/errors';
 import { Metrics } from './metrics';
 import { METRICS_CONTENT_TYPE, METRICS_REFUSAL, metricsAccess } from './metrics-access';
 
@@ -10,8 +11,6 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-const problem = (status: number, code: string, detail: string) =>
-  JSON.stringify({ type: 'about:blank', title: code, status, code, detail });
 
 /**
  * Serves the registry at `GET /metrics` on `port` (0: any free port), behind METRICS_TOKEN when
@@ -24,14 +23,15 @@ export async function serveMetrics(metrics: Metrics, port: number, host: string,
     const answer = (status: number, headers: Record<string, string>, body: string) => {
       response.writeHead(status, { 'cache-control': 'no-store', ...headers }).end(request.method === 'HEAD' ? undefined : body);
     };
-    const refuse = (status: number, code: string, detail: string, headers: Record<string, string> = {}) =>
-      answer(status, { 'content-type': 'application/problem+json; charset=utf-8', ...headers }, problem(status, code, detail));
-    if (path !== '/metrics') return refuse(404, 'NOT_FOUND', 'This port serves GET /metrics only');
-    if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(405, 'METHOD_NOT_ALLOWED', 'GET /metrics only', { allow: 'GET, HEAD' });
-    if (!allowed(request.headers.authorization)) return refuse(401, 'UNAUTHENTICATED', METRICS_REFUSAL, { 'www-authenticate': 'Bearer' });
+    // The same problem+json refusals as the API port's.
+    const refuse = (error: GatewayError, headers: Record<string, string> = {}) =>
+      answer(httpStatusOf(error), { 'content-type': 'application/problem+json; charset=utf-8', ...headers }, JSON.stringify(problemDetails(error, path)));
+    if (path !== '/metrics') return refuse(new GatewayError('NOT_FOUND', 'This port serves GET /metrics only'));
+    if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(GatewayError.fromStatus(405, `/metrics does not take ${request.method}; it takes GET, HEAD`)!, { allow: 'GET, HEAD' });
+    if (!allowed(request.headers.authorization)) return refuse(new GatewayError('UNAUTHENTICATED', METRICS_REFUSAL), { 'www-authenticate': 'Bearer' });
     metrics.registry.metrics().then(
       (text) => answer(200, { 'content-type': METRICS_CONTENT_TYPE }, text),
-      () => refuse(500, 'INTERNAL', 'The metrics could not be collected'),
+      () => refuse(new GatewayError('INTERNAL_SERVER_ERROR', 'The metrics could not be collected')),
     );
   });
   server.requestTimeout = 10_000;
