@@ -65,7 +65,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   }
 
   const headers = securityHeaders();
-  // Fastify rather than Express: chosen by measurement (the README's Performance section); the
+  // Fastify rather than Express: chosen by measurement (docs/performance.md); the
   // bare framework alone answers several times more requests per second on Fastify.
   const adapter = new FastifyAdapter({
     bodyLimit: JSON_BODY_LIMIT,

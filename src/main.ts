@@ -8,7 +8,7 @@ import { startTracing } from './observability/tracing';
  * How far V8 lets the heap grow past what was live after its last full collection, in percent.
  * Left to itself, under load it lets the old space grow to about four times the live data (some
  * 45 MB here) before collecting: about 280 MB of RSS. At 50% the peak stays near 165 MB for the
- * same throughput (see the README's Performance section). A `--heap-growing-percent` given to
+ * same throughput (see docs/performance.md). A `--heap-growing-percent` given to
  * node wins.
  */
 const HEAP_GROWING_PERCENT = 50;

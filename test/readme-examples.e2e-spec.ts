@@ -1,7 +1,8 @@
 /**
- * The README's examples, run as a reader would run them, each on a freshly started gateway.
+ * The documentation's examples, run as a reader would run them, each on a freshly started gateway.
  *
- * What the README holds, and what this suite does with it:
+ * The documentation is README.md, ARCHITECTURE.md and every Markdown file under docs/; each is
+ * read the same way. What they hold, and what this suite does with it:
  *
  * - A fenced `sh`/`bash`/`shell` block is a shell example: it runs with bash, `localhost:3000`
  *   rewritten to the test gateway. Its answer is either the `json` block right after it (the
@@ -27,15 +28,19 @@
  * (development, no credentials, no client authentication), and the examples run in a shuffled
  * order: the seed is printed and in the suite's name; README_EXAMPLES_SEED=<seed> repeats an order.
  *
- * Every GraphQL operation in the README (graphql blocks, and the `"query"` of shell and script
- * examples, marked or not) is validated against `schema.graphql` with GraphQL Inspector, with the
- * gateway's default depth and alias limits.
+ * Every GraphQL operation in the documentation (graphql blocks, and the `"query"` of shell and
+ * script examples, marked or not) is validated against `schema.graphql` with GraphQL Inspector,
+ * with the gateway's default depth and alias limits.
+ *
+ * Every relative link between these files must name a file of the repository, and every
+ * `#section` a heading of the Markdown file it points to. The README leads: its first screenful
+ * (FIRST_SCREEN_LINES) holds run examples of the first queries a frontend makes.
  */
 import { validate as inspectorValidate } from '@graphql-inspector/core';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import {
   astFromValue,
   buildSchema,
@@ -48,14 +53,30 @@ import {
   parse,
   print,
   Source,
+  visit,
 } from 'graphql';
 import ts from 'typescript';
 import { loadConfig } from '../src/config';
 import { RunningGateway, startGateway } from '../src/gateway';
 
 const ROOT = join(__dirname, '..');
-const README_PATH = join(ROOT, 'README.md');
 const SCHEMA_PATH = join(ROOT, 'schema.graphql');
+const README = 'README.md';
+/** The README's first screenful: its quick start and first queries end within it. */
+const FIRST_SCREEN_LINES = 80;
+
+/** Every Markdown file of docs/, at any depth, relative to the repository root. */
+function markdownUnder(folder: string): string[] {
+  if (!existsSync(join(ROOT, folder))) return [];
+  return readdirSync(join(ROOT, folder), { withFileTypes: true }).flatMap((entry) => {
+    const path = `${folder}/${entry.name}`;
+    if (entry.isDirectory()) return markdownUnder(path);
+    return entry.isFile() && entry.name.endsWith('.md') ? [path] : [];
+  });
+}
+
+/** The documentation this suite reads, relative to the repository root. */
+const DOC_FILES = [README, 'ARCHITECTURE.md', ...markdownUnder('docs').sort()].filter((file) => existsSync(join(ROOT, file)));
 /** What the README's examples call; rewritten to the test gateway. */
 const README_ORIGIN = 'localhost:3000';
 /** The gateway's defaults for GRAPHQL_MAX_DEPTH and GRAPHQL_MAX_ALIASES: a README operation must pass them. */
@@ -80,6 +101,8 @@ const FRESH_START_ENV: Record<string, string> = {
 // The README's blocks
 
 interface Block {
+  /** The Markdown file, relative to the repository root. */
+  file: string;
   lang: string;
   text: string;
   /** 1-based line of the opening fence. */
@@ -95,7 +118,7 @@ interface Block {
 const MARKER = /^<!--\s*example:\s*(.*?)\s*-->$/;
 const NOT_RUN = /^not-run\s*\((.+)\)$/;
 
-function readmeBlocks(markdown: string): Block[] {
+function readmeBlocks(file: string, markdown: string): Block[] {
   const lines = markdown.split('\n');
   const blocks: Block[] = [];
   for (let i = 0; i < lines.length; i++) {
@@ -104,7 +127,7 @@ function readmeBlocks(markdown: string): Block[] {
     const fence = open[1];
     let end = i + 1;
     while (end < lines.length && lines[end].trim() !== fence) end++;
-    const block: Block = { lang: open[2].toLowerCase(), text: lines.slice(i + 1, end).join('\n'), line: i + 1, endLine: end + 1 };
+    const block: Block = { file, lang: open[2].toLowerCase(), text: lines.slice(i + 1, end).join('\n'), line: i + 1, endLine: end + 1 };
     const marker = i > 0 ? MARKER.exec(lines[i - 1].trim()) : null;
     if (marker) {
       const notRun = NOT_RUN.exec(marker[1]);
@@ -126,6 +149,8 @@ interface Example {
   kind: 'shell' | 'graphql' | 'script';
   block: Block;
   answer: Answer;
+  /** The last line of the example with its answer (the answer block's closing fence, if any). */
+  endLine: number;
   title: string;
 }
 
@@ -133,8 +158,8 @@ interface Plan {
   examples: Example[];
   notRun: Block[];
   schemaExcerpts: Block[];
-  /** Every block the README holds, by line, and what became of it. */
-  accounted: Map<number, string>;
+  /** Every block the documentation holds, by `file:line`, and what became of it. */
+  accounted: Map<string, string>;
   problems: string[];
 }
 
@@ -144,15 +169,19 @@ const ANSWER = new Set(['json', 'text']);
 
 const isTypeSystem = (document: DocumentNode) => document.definitions.every((d) => !(d.kind === Kind.OPERATION_DEFINITION || d.kind === Kind.FRAGMENT_DEFINITION));
 
+/** `docs/graphql.md line 12`: where a block is, as messages name it. */
+const blockName = (block: Block) => `${block.file} line ${block.line}`;
+/** The key of a block in `Plan.accounted` and in the record of examples that ran. */
+const blockKey = (block: Block) => `${block.file}:${block.line}`;
+
 function titleOf(block: Block): string {
   const first = block.text.split('\n').find((l) => l.trim() && !l.trim().startsWith('#') && !l.trim().startsWith('//') && !l.startsWith('import')) ?? '';
   const short = first.trim().replace(/\s+/g, ' ');
-  return `line ${block.line} (${block.lang}): ${short.length > 70 ? `${short.slice(0, 70)}…` : short}`;
+  return `${blockName(block)} (${block.lang}): ${short.length > 70 ? `${short.slice(0, 70)}…` : short}`;
 }
 
-function planExamples(markdown: string, blocks: Block[]): Plan {
+function planExamples(markdown: string, blocks: Block[], plan: Plan): Plan {
   const lines = markdown.split('\n');
-  const plan: Plan = { examples: [], notRun: [], schemaExcerpts: [], accounted: new Map(), problems: [] };
   /** The block right after `block`, with nothing but blank lines between, if it is an answer block. */
   const answerAfter = (index: number): Block | undefined => {
     const next = blocks[index + 1];
@@ -162,17 +191,17 @@ function planExamples(markdown: string, blocks: Block[]): Plan {
   };
   for (let i = 0; i < blocks.length; i++) {
     const block = blocks[i];
-    const where = `README line ${block.line} (\`\`\`${block.lang})`;
+    const where = `${blockName(block)} (\`\`\`${block.lang})`;
     if (block.badMarker) {
       plan.problems.push(`${where}: unknown marker ${block.badMarker}; use <!-- example: not-run (why) -->`);
       continue;
     }
     if (block.notRun) {
       plan.notRun.push(block);
-      plan.accounted.set(block.line, `not run: ${block.notRun}`);
+      plan.accounted.set(blockKey(block), `not run: ${block.notRun}`);
       const answer = answerAfter(i);
       if (answer) {
-        plan.accounted.set(answer.line, `answer of the not-run block at line ${block.line}`);
+        plan.accounted.set(blockKey(answer), `answer of the not-run block at line ${block.line}`);
         i++;
       }
       continue;
@@ -188,7 +217,7 @@ function planExamples(markdown: string, blocks: Block[]): Plan {
       }
       if (isTypeSystem(document)) {
         plan.schemaExcerpts.push(block);
-        plan.accounted.set(block.line, 'schema excerpt, checked against schema.graphql');
+        plan.accounted.set(blockKey(block), 'schema excerpt, checked against schema.graphql');
         if (answer) plan.problems.push(`${where}: a schema excerpt has no answer, yet a ${answer.lang} block follows it`);
         continue;
       }
@@ -196,7 +225,7 @@ function planExamples(markdown: string, blocks: Block[]): Plan {
         plan.problems.push(`${where}: a GraphQL example needs its answer, a json block, right after it (or mark it not-run)`);
         continue;
       }
-      plan.examples.push({ kind: 'graphql', block, answer: { kind: 'json', text: answer.text }, title: titleOf(block) });
+      plan.examples.push({ kind: 'graphql', block, answer: { kind: 'json', text: answer.text }, endLine: answer.endLine, title: titleOf(block) });
     } else if (SHELL.has(block.lang)) {
       const shown = block.text.split('\n').filter((l) => /^\s*#>/.test(l));
       if (answer && shown.length > 0) {
@@ -215,6 +244,7 @@ function planExamples(markdown: string, blocks: Block[]): Plan {
         kind: 'shell',
         block,
         answer: answer ? { kind: 'json', text: answer.text } : { kind: 'lines', lines: shown.map((l) => l.replace(/^\s*#>\s?/, '')) },
+        endLine: answer ? answer.endLine : block.endLine,
         title: titleOf(block),
       });
     } else if (SCRIPT.has(block.lang)) {
@@ -222,7 +252,7 @@ function planExamples(markdown: string, blocks: Block[]): Plan {
         plan.problems.push(`${where}: a script example needs its output, a text block, right after it (or mark it not-run)`);
         continue;
       }
-      plan.examples.push({ kind: 'script', block, answer: { kind: 'lines', lines: answer.text.split('\n') }, title: titleOf(block) });
+      plan.examples.push({ kind: 'script', block, answer: { kind: 'lines', lines: answer.text.split('\n') }, endLine: answer.endLine, title: titleOf(block) });
     } else if (ANSWER.has(block.lang)) {
       plan.problems.push(`${where}: an answer block with no example right before it (or mark it not-run)`);
       continue;
@@ -230,9 +260,9 @@ function planExamples(markdown: string, blocks: Block[]): Plan {
       plan.problems.push(`${where}: a block this suite cannot run: mark it <!-- example: not-run (why) -->`);
       continue;
     }
-    plan.accounted.set(block.line, `example (${block.lang})`);
+    plan.accounted.set(blockKey(block), `example (${block.lang})`);
     if (answer) {
-      plan.accounted.set(answer.line, `answer of the example at line ${block.line}`);
+      plan.accounted.set(blockKey(answer), `answer of the example at line ${block.line}`);
       i++;
     }
   }
@@ -455,7 +485,7 @@ async function outputOf(example: Example, gateway: RunningGateway): Promise<stri
 // ---------------------------------------------------------------------------------------------
 // The schema, the excerpt and the operations
 
-/** Every GraphQL operation in the README: graphql blocks, and the queries inside shell and script blocks. */
+/** Every GraphQL operation in the documentation: graphql blocks, and the queries inside shell and script blocks. */
 function readmeOperations(blocks: Block[]): Array<{ where: string; document: string }> {
   const operations: Array<{ where: string; document: string }> = [];
   for (const block of blocks) {
@@ -465,14 +495,14 @@ function readmeOperations(blocks: Block[]): Array<{ where: string; document: str
       } catch {
         // Not parsable: Inspector reports it below, naming the block.
       }
-      operations.push({ where: `README line ${block.line}`, document: block.text });
+      operations.push({ where: blockName(block), document: block.text });
     } else if (SHELL.has(block.lang)) {
       for (const m of block.text.matchAll(/"query"\s*:\s*"((?:[^"\\]|\\.)*)"/g)) {
-        operations.push({ where: `README line ${block.line} (curl body)`, document: JSON.parse(`"${m[1]}"`) as string });
+        operations.push({ where: `${blockName(block)} (curl body)`, document: JSON.parse(`"${m[1]}"`) as string });
       }
     } else if (SCRIPT.has(block.lang)) {
       for (const m of block.text.matchAll(/\bquery:\s*(['`])((?:(?!\1)[^\\]|\\.)*)\1/g)) {
-        operations.push({ where: `README line ${block.line} (script)`, document: m[2] });
+        operations.push({ where: `${blockName(block)} (script)`, document: m[2] });
       }
     }
   }
@@ -524,11 +554,11 @@ function excerptDifferences(excerpt: DocumentNode, schema: GraphQLSchema): strin
         })
         .sort()
         .join(', ')}): ${String(field.type)}`;
-      if (shown !== real) differences.push(`${type.name}: the README shows ${shown}, schema.graphql has ${real}`);
+      if (shown !== real) differences.push(`${type.name}: the excerpt shows ${shown}, schema.graphql has ${real}`);
     }
     if (roots.has(type.name)) {
       const missing = Object.keys(fields).filter((name) => !listed.has(name));
-      if (missing.length > 0) differences.push(`${type.name} in the README lacks ${missing.join(', ')}`);
+      if (missing.length > 0) differences.push(`${type.name} in the excerpt lacks ${missing.join(', ')}`);
     }
   }
   return differences;
@@ -561,11 +591,81 @@ function shuffled<T>(items: T[], seed: number): T[] {
 
 // ---------------------------------------------------------------------------------------------
 
-const markdown = readFileSync(README_PATH, 'utf8');
-const blocks = readmeBlocks(markdown);
-const plan = planExamples(markdown, blocks);
+const documents = DOC_FILES.map((file) => {
+  const markdown = readFileSync(join(ROOT, file), 'utf8');
+  return { file, markdown, blocks: readmeBlocks(file, markdown) };
+});
+const blocks = documents.flatMap((d) => d.blocks);
+const plan: Plan = { examples: [], notRun: [], schemaExcerpts: [], accounted: new Map(), problems: [] };
+for (const { markdown, blocks: own } of documents) planExamples(markdown, own, plan);
 const seed = process.env.README_EXAMPLES_SEED ? Number(process.env.README_EXAMPLES_SEED) >>> 0 : Math.floor(Math.random() * 2 ** 32);
 const order = shuffled(plan.examples, seed);
+
+// ---------------------------------------------------------------------------------------------
+// Links and headings
+
+/** Lines outside fenced blocks, with their 1-based numbers. */
+function prose(markdown: string): Array<{ line: number; text: string }> {
+  const out: Array<{ line: number; text: string }> = [];
+  let fence: string | undefined;
+  markdown.split('\n').forEach((text, i) => {
+    const open = /^\s*(```+|~~~+)/.exec(text);
+    if (fence) {
+      if (text.trim() === fence) fence = undefined;
+    } else if (open) fence = open[1];
+    else out.push({ line: i + 1, text });
+  });
+  return out;
+}
+
+/** The anchors GitHub makes of a file's headings (github-slugger: lower case, punctuation dropped, spaces to `-`, repeats numbered). */
+function anchorsOf(markdown: string): Set<string> {
+  const anchors = new Set<string>();
+  const seen = new Map<string, number>();
+  for (const { text } of prose(markdown)) {
+    const heading = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(text);
+    if (!heading) continue;
+    const base = heading[1].toLowerCase().replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '').replace(/ /g, '-');
+    const count = seen.get(base) ?? 0;
+    seen.set(base, count + 1);
+    anchors.add(count === 0 ? base : `${base}-${count}`);
+  }
+  return anchors;
+}
+
+/** Every inline link of a file's prose that is not a URL: `[text](target)`. */
+function relativeLinks(markdown: string): Array<{ line: number; target: string }> {
+  const links: Array<{ line: number; target: string }> = [];
+  for (const { line, text } of prose(markdown)) {
+    for (const m of text.replace(/`[^`]*`/g, '').matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) {
+      if (!/^[a-z][a-z0-9+.-]*:/i.test(m[1])) links.push({ line, target: m[1] });
+    }
+  }
+  return links;
+}
+
+/** What is wrong with each relative link of the documentation: a file that is not there, a file outside the repository, a `#section` that is no heading. */
+function brokenLinks(): string[] {
+  const problems: string[] = [];
+  const anchors = new Map<string, Set<string>>();
+  const anchorsIn = (path: string) => {
+    if (!anchors.has(path)) anchors.set(path, anchorsOf(readFileSync(path, 'utf8')));
+    return anchors.get(path)!;
+  };
+  for (const { file, markdown } of documents) {
+    for (const { line, target } of relativeLinks(markdown)) {
+      const [pathPart, anchor] = target.split('#', 2) as [string, string | undefined];
+      const path = pathPart === '' ? join(ROOT, file) : resolve(ROOT, dirname(file), decodeURIComponent(pathPart));
+      const where = `${file} line ${line}: (${target})`;
+      if (relative(ROOT, path).startsWith('..')) problems.push(`${where} leaves the repository`);
+      else if (!existsSync(path)) problems.push(`${where} names ${relative(ROOT, path)}, which does not exist`);
+      else if (anchor !== undefined && path.endsWith('.md') && !anchorsIn(path).has(anchor)) {
+        problems.push(`${where}: ${relative(ROOT, path)} has no heading #${anchor}`);
+      }
+    }
+  }
+  return problems;
+}
 
 describe('the answer notation', () => {
   const json = (shown: string, actual: unknown) => compareWithAnswer({ kind: 'json', text: shown }, JSON.stringify(actual));
@@ -602,10 +702,18 @@ describe('the answer notation', () => {
   });
 });
 
-describe('README blocks', () => {
+describe('documentation blocks (README.md, ARCHITECTURE.md, docs/)', () => {
+  it('are read from the README and from every Markdown file of docs/', () => {
+    expect(DOC_FILES).toContain(README);
+    expect(DOC_FILES).toEqual(expect.arrayContaining(markdownUnder('docs')));
+    // Examples run from the README and from docs/ alike.
+    expect(plan.examples.some((e) => e.block.file === README)).toBe(true);
+    expect(plan.examples.some((e) => e.block.file.startsWith('docs/'))).toBe(true);
+  });
+
   it('are each an example with its answer, a schema excerpt, or marked not-run', () => {
     expect(plan.problems).toEqual([]);
-    const unaccounted = blocks.filter((b) => !plan.accounted.has(b.line)).map((b) => `README line ${b.line} (\`\`\`${b.lang})`);
+    const unaccounted = blocks.filter((b) => !plan.accounted.has(blockKey(b))).map((b) => `${blockName(b)} (\`\`\`${b.lang})`);
     expect(unaccounted).toEqual([]);
     expect(plan.examples.length).toBeGreaterThan(0);
   });
@@ -625,17 +733,54 @@ describe('README blocks', () => {
     const schema = buildSchema(readFileSync(SCHEMA_PATH, 'utf8'));
     expect(plan.schemaExcerpts.length).toBeGreaterThan(0);
     for (const block of plan.schemaExcerpts) {
-      expect({ line: block.line, differences: excerptDifferences(parse(block.text), schema) }).toEqual({ line: block.line, differences: [] });
+      expect({ at: blockName(block), differences: excerptDifferences(parse(block.text), schema) }).toEqual({ at: blockName(block), differences: [] });
     }
+  });
+
+  it('link only to files of the repository, and to headings that exist', () => {
+    expect(brokenLinks()).toEqual([]);
   });
 });
 
-describe(`README examples, each on a fresh gateway, in a shuffled order (seed ${seed})`, () => {
-  const ran = new Set<number>();
+describe('the README leads', () => {
+  /** Run examples of the README's first screenful, with the operations they send. */
+  const firstScreen = plan.examples.filter((e) => e.block.file === README && e.endLine <= FIRST_SCREEN_LINES);
+  const operations = firstScreen.flatMap((e) => readmeOperations([e.block]).map(({ document }) => parse(document)));
+  const fieldsOf = (document: DocumentNode) => {
+    const names = new Set<string>();
+    visit(document, { Field: (node) => void names.add(node.name.value) });
+    return names;
+  };
+
+  it(`runs, within its first ${FIRST_SCREEN_LINES} lines, the images of a zone and the create-image screen (instances with their check)`, () => {
+    expect(operations.some((d) => fieldsOf(d).has('images') && print(d).includes('zoneId'))).toBe(true);
+    expect(operations.some((d) => fieldsOf(d).has('instances') && fieldsOf(d).has('imageCreation'))).toBe(true);
+  });
+
+  it('creates an image with a named operation, variables and an idempotency key, and watches its status', () => {
+    const namedCreate = operations.some((d) =>
+      d.definitions.some(
+        (o) =>
+          o.kind === Kind.OPERATION_DEFINITION &&
+          o.operation === 'mutation' &&
+          Boolean(o.name) &&
+          (o.variableDefinitions?.length ?? 0) > 0 &&
+          o.selectionSet.selections.some(
+            (f) => f.kind === Kind.FIELD && f.name.value === 'createImage' && (f.arguments ?? []).some((a) => a.name.value === 'idempotencyKey' && a.value.kind === Kind.VARIABLE),
+          ),
+      ),
+    );
+    expect(namedCreate).toBe(true);
+    expect(operations.some((d) => d.definitions.some((o) => o.kind === Kind.OPERATION_DEFINITION && o.operation === 'subscription') && fieldsOf(d).has('imageStatusChanged'))).toBe(true);
+  });
+});
+
+describe(`documentation examples, each on a fresh gateway, in a shuffled order (seed ${seed})`, () => {
+  const ran = new Set<string>();
 
   beforeAll(() => {
     process.stdout.write(
-      `README examples: seed ${seed} (README_EXAMPLES_SEED=${seed} repeats it); order: ${order.map((e) => e.block.line).join(', ')}; ` +
+      `documentation examples (${DOC_FILES.join(', ')}): seed ${seed} (README_EXAMPLES_SEED=${seed} repeats it); order: ${order.map((e) => blockKey(e.block)).join(', ')}; ` +
         `${plan.examples.length} run, ${plan.notRun.length} marked not-run, ${plan.schemaExcerpts.length} schema excerpt checked, ` +
         `${readmeOperations(blocks).length} operations validated\n`,
     );
@@ -645,14 +790,14 @@ describe(`README examples, each on a fresh gateway, in a shuffled order (seed ${
     it(
       `runs ${example.title} and prints the answer shown`,
       async () => {
-        ran.add(example.block.line);
+        ran.add(blockKey(example.block));
         const config = loadConfig(FRESH_START_ENV);
         const gateway = await startGateway(config);
         try {
           const output = await outputOf(example, gateway);
           const difference = compareWithAnswer(example.answer, output);
           if (difference) {
-            throw new Error(`README line ${example.block.line}: the output differs from the answer shown: ${difference}\n--- output ---\n${output}`);
+            throw new Error(`${blockName(example.block)}: the output differs from the answer shown: ${difference}\n--- output ---\n${output}`);
           }
         } finally {
           await gateway.close(1000);
@@ -663,6 +808,6 @@ describe(`README examples, each on a fresh gateway, in a shuffled order (seed ${
   }
 
   it('ran every example that is not marked not-run', () => {
-    expect([...ran].sort((a, b) => a - b)).toEqual(plan.examples.map((e) => e.block.line).sort((a, b) => a - b));
+    expect([...ran].sort()).toEqual(plan.examples.map((e) => blockKey(e.block)).sort());
   });
 });

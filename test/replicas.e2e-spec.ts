@@ -31,6 +31,7 @@ describe('two replicas sharing Redis', () => {
     return { status: response.status, body: (await response.json()) as { data?: any; errors?: Array<{ message: string; extensions: { code: string } }> } };
   };
   const ready = async (replica: number) => (await fetch(urls[replica].replace('/graphql', '/readyz'))).status;
+  const redisHealth = async (replica: number) => ((await (await fetch(urls[replica].replace('/graphql', '/healthz'))).json()) as { dependencies: { redis?: unknown } }).dependencies.redis;
 
   beforeAll(async () => {
     const upstream = await simulator.listen(0, '127.0.0.1');
@@ -114,13 +115,15 @@ describe('two replicas sharing Redis', () => {
     expect(body.data.imageCreationCheck.reasons).toContainEqual({ code: 'DISK_BUSY', message: expect.stringContaining(imageId) });
   });
 
-  it('keeps serving reads while Redis is down, refuses an idempotent create it cannot check, reports not ready, and recovers', async () => {
+  it('keeps serving reads while Redis is down, refuses an idempotent create it cannot check, stays ready while saying so, and recovers', async () => {
     await redis.stop();
-    // Each replica notices on its own, a moment apart.
+    // Each replica notices on its own, a moment apart, and stays in the Service: reads go on.
     await eventually(async () => {
-      expect(await ready(0)).toBe(503);
-      expect(await ready(1)).toBe(503);
+      expect(await redisHealth(0)).toEqual({ status: 'down' });
+      expect(await redisHealth(1)).toEqual({ status: 'down' });
     });
+    expect(await ready(0)).toBe(200);
+    expect(await ready(1)).toBe(200);
 
     const read = await graphql(1, '{ zones { id } imageQuotas { zoneId } }');
     expect(read.body.errors).toBeUndefined();
@@ -133,8 +136,8 @@ describe('two replicas sharing Redis', () => {
 
     await redis.start();
     await eventually(async () => {
-      expect(await ready(0)).toBe(200);
-      expect(await ready(1)).toBe(200);
+      expect(await redisHealth(0)).toEqual({ status: 'up' });
+      expect(await redisHealth(1)).toEqual({ status: 'up' });
     }, 15_000, 200);
     const accepted = await graphql(0, 'mutation { createImage(input: { instanceId: "ins-fra-stopped", name: "checked" }, idempotencyKey: "k-up") { imageId } }');
     expect(accepted.body.errors).toBeUndefined();

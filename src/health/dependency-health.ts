@@ -15,7 +15,7 @@ export interface DependencyReport {
 /**
  * The state of Zenlayer and Redis, for `/healthz` and the `gateway_dependency_up` metric. They
  * are not part of readiness: an outage of either is shared by every replica, and taking them all
- * out of the Service would turn a degraded gateway into none (README, Operations).
+ * out of the Service would turn a degraded gateway into none (docs/operations.md).
  */
 @Injectable()
 export class DependencyHealth {

@@ -17,7 +17,7 @@ interface ErrorCodeRow {
 }
 
 /**
- * The error codes of the public contract (API.md, README "Errors"), shared by GraphQL
+ * The error codes of the public contract (API.md, docs/graphql.md "Errors"), shared by GraphQL
  * (`extensions.code`) and REST (problem+json `code`), with what belongs to each. The one list:
  * {@link ErrorCode}, the OpenAPI enum and the status mappings are all read from it.
  */
