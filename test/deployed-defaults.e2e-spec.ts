@@ -1,9 +1,8 @@
 import WebSocket from 'ws';
 import { API_KEYS_ENV, KEYS } from './helpers/clients';
-import { eventually, Harness, startHarness } from './helpers/harness';
+import { eventually, Harness, startHarness, suiteSimulator } from './helpers/harness';
 import { runGatewayProcess, upstreamEnv } from './helpers/process';
 import { RedisServer, startRedis } from './helpers/redis-server';
-import { ZenlayerSimulator } from '../src/simulator';
 
 /** A key as `openssl rand -base64 32` makes one. */
 const SERVICE_KEY = 'q3Vd8Jk0ZrT5wYx2Lm9NcP4sHb7Ga1Ef6Ui';
@@ -14,15 +13,10 @@ const post = (url: string, headers: Record<string, string>, query = '{ zones { i
 
 describe('no open door by default: the product refuses to start with a setting that opens one', () => {
   jest.setTimeout(60_000);
-  const simulator = new ZenlayerSimulator();
-  let upstream: string;
-  beforeAll(async () => {
-    upstream = await simulator.listen(0, '127.0.0.1');
-  });
-  afterAll(() => simulator.close());
+  const { url: upstream } = suiteSimulator();
 
   it('refuses real Zenlayer credentials with no client authentication, and says what to set', async () => {
-    const started = runGatewayProcess({ NODE_ENV: 'development', ...upstreamEnv(upstream) });
+    const started = runGatewayProcess({ NODE_ENV: 'development', ...upstreamEnv(upstream()) });
     expect(await started.exited).toBe(1);
     const message = started.stderr.join('');
     expect(message).toMatch(/^Invalid configuration; fix these environment variables:\n {2}- GATEWAY_API_KEYS: is required with real Zenlayer credentials/);
@@ -31,7 +25,7 @@ describe('no open door by default: the product refuses to start with a setting t
   });
 
   it('with the explicit opt-in, starts on loopback (HOST unset), warns by name, and opens CORS to no origin', async () => {
-    const started = runGatewayProcess({ NODE_ENV: 'development', LOG_LEVEL: 'info', HOST: '', GATEWAY_ALLOW_UNAUTHENTICATED: 'true', ...upstreamEnv(upstream) });
+    const started = runGatewayProcess({ NODE_ENV: 'development', LOG_LEVEL: 'info', HOST: '', GATEWAY_ALLOW_UNAUTHENTICATED: 'true', ...upstreamEnv(upstream()) });
     try {
       const url = await started.graphqlUrl();
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
@@ -56,7 +50,7 @@ describe('no open door by default: the product refuses to start with a setting t
   it('in production, refuses each weak setting at once, naming its variable and what to set, without echoing a secret', async () => {
     const started = runGatewayProcess({
       NODE_ENV: 'production',
-      ...upstreamEnv(upstream),
+      ...upstreamEnv(upstream()),
       GATEWAY_ALLOW_UNAUTHENTICATED: 'true',
       GATEWAY_API_KEYS: JSON.stringify([{ name: 'web', key: 'demo-read-write-key-change-me', scopes: ['images:read'] }]),
       JWT_JWKS_URI: 'http://idp.example.com/.well-known/jwks.json',
@@ -84,7 +78,7 @@ describe('no open door by default: the product refuses to start with a setting t
   it('in production, refuses an API key that is a placeholder, however long', async () => {
     const started = runGatewayProcess({
       NODE_ENV: 'production',
-      ...upstreamEnv(upstream),
+      ...upstreamEnv(upstream()),
       GATEWAY_API_KEYS: JSON.stringify([{ name: 'web', key: 'REPLACE-WITH-A-LONG-RANDOM-KEY-0123456789', scopes: ['images:read'] }]),
     });
     expect(await started.exited).toBe(1);

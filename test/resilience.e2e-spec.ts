@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SIMULATOR_DEFAULT_CREDENTIALS, ZenlayerSimulator } from '../src/simulator';
-import { Harness, startHarness } from './helpers/harness';
+import { SIMULATOR_DEFAULT_CREDENTIALS } from '../src/simulator';
+import { Harness, startHarness, suiteSimulator } from './helpers/harness';
 import { runGatewayProcess } from './helpers/process';
 
 const CREATE = 'mutation { createImage(input: { instanceId: "ins-tyo-stopped", name: "resilient" }) { imageId } }';
@@ -127,18 +127,13 @@ describe('upstream resilience', () => {
 
 describe('lifecycle of the gateway process', () => {
   jest.setTimeout(60_000);
-  const simulator = new ZenlayerSimulator();
-  let upstream: string;
-  beforeAll(async () => {
-    upstream = await simulator.listen(0, '127.0.0.1');
-  });
-  afterAll(() => simulator.close());
+  const { simulator, url: upstream } = suiteSimulator();
   beforeEach(() => simulator.reset());
 
   const env = (extra: Record<string, string> = {}) => ({
     NODE_ENV: 'development',
     LOG_LEVEL: 'info',
-    ZENLAYER_BASE_URL: upstream,
+    ZENLAYER_BASE_URL: upstream(),
     CACHE_TTL_ZONES_SECONDS: '0',
     // The simulator's key pair is a real credential to the gateway; these tests need no client auth.
     GATEWAY_ALLOW_UNAUTHENTICATED: 'true',

@@ -66,6 +66,20 @@ export async function startHarness(env: NodeJS.ProcessEnv = {}, simulatorOptions
 }
 
 /**
+ * One simulator on a loopback port for the enclosing describe block: listening before its first
+ * test, closed after its last. `url()` is its base URL once listening.
+ */
+export function suiteSimulator(options?: SimulatorOptions): { simulator: ZenlayerSimulator; url: () => string } {
+  const simulator = new ZenlayerSimulator(options);
+  let url = '';
+  beforeAll(async () => {
+    url = await simulator.listen(0, '127.0.0.1');
+  });
+  afterAll(() => simulator.close());
+  return { simulator, url: () => url };
+}
+
+/**
  * The simulator's key pair counts as real Zenlayer credentials, so a suite that configures no
  * client authentication says so by name (outside production, the only place it is honoured).
  */
