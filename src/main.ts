@@ -1,17 +1,8 @@
 import 'reflect-metadata';
-import { setFlagsFromString } from 'node:v8';
 import pino from 'pino';
 import { ConfigError, GatewayConfig, loadConfig } from './config';
 import { startTracing } from './observability/tracing';
-
-/**
- * How far V8 lets the heap grow past what was live after its last full collection, in percent.
- * Left to itself, under load it lets the old space grow to about four times the live data (some
- * 45 MB here) before collecting: about 280 MB of RSS. At 50% the peak stays near 165 MB for the
- * same throughput (see docs/performance.md). A `--heap-growing-percent` given to
- * node wins.
- */
-const HEAP_GROWING_PERCENT = 50;
+import { missingFlags, relaunchWithNodeFlags } from './runtime-flags';
 
 /** The longest the trace exporter may take to send its last spans at shutdown (Kubernetes' grace period counts it). */
 const TRACE_FLUSH_TIMEOUT_MS = 5000;
@@ -24,7 +15,7 @@ const within = <T>(work: Promise<T>, ms: number): Promise<T | undefined> =>
   });
 
 async function main(): Promise<void> {
-  if (!process.execArgv.some((arg) => arg.startsWith('--heap-growing-percent'))) setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  relaunchWithNodeFlags();
   let config: GatewayConfig;
   try {
     config = loadConfig(process.env);
@@ -41,6 +32,9 @@ async function main(): Promise<void> {
   if (config.metricsOnApiPort === 'needs-token') {
     log.warn('metrics: /metrics is refused on the API port in production; set METRICS_TOKEN to serve it there behind a bearer token, or METRICS_PORT to serve it on a port of its own');
   }
+  const missing = missingFlags();
+  if (missing.length === 0) log.info({ node: process.version, execArgv: process.execArgv }, `runtime: Node ${process.version} ${process.execArgv.join(' ')}`);
+  else log.warn({ node: process.version, execArgv: process.execArgv }, `runtime: Node ${process.version} without ${missing.join(' ')} (this Node cannot relaunch itself with them): give them on the command line`);
   const stopTracing = config.otlpEndpoint ? startTracing(config.otlpEndpoint) : undefined;
   if (stopTracing) log.info({ endpoint: config.otlpEndpoint }, 'tracing: sending OpenTelemetry spans over OTLP/HTTP');
   // Loaded only now, so that tracing (when on) instruments the HTTP stack as it loads.

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
+import { missingFlags, NODE_FLAGS } from '../src/runtime-flags';
 import { loadConfig } from '../src/config/load-config';
 
 /**
@@ -432,10 +433,15 @@ describe('Dockerfile', () => {
   const dockerfile = read('Dockerfile');
   const finalStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
 
-  it('builds in stages and runs the compiled gateway as a non-root user with a health check', () => {
-    expect(dockerfile.match(/^FROM /gm)!.length).toBeGreaterThan(1);
+  it('builds every stage on Node 24 LTS and runs the compiled gateway, with its Node flags, as a non-root user with a health check', () => {
+    const stages = dockerfile.match(/^FROM \S+/gm)!;
+    expect(stages.length).toBeGreaterThan(1);
+    for (const stage of stages) expect(stage).toMatch(/^FROM node:24(\.\d+)*-bookworm-slim(@sha256:[0-9a-f]{64})?$/);
     expect(dockerfile).toMatch(/^USER node$/m);
-    expect(dockerfile).toMatch(/^CMD \["node", "dist\/main"\]$/m);
+    // The flags on the command line, so the gateway has no reason to relaunch itself (runtime-flags.ts).
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]) as string[];
+    expect(cmd).toEqual(['node', ...NODE_FLAGS, 'dist/main']);
+    expect(missingFlags(cmd.slice(1, -1))).toEqual([]);
     expect(dockerfile).toMatch(/^HEALTHCHECK .*/m);
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
   });

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { runGatewayProcess } from './helpers/process';
+import { NODE_FLAGS } from '../src/runtime-flags';
 
 describe('starting the gateway', () => {
   jest.setTimeout(60000);
@@ -19,6 +21,20 @@ describe('starting the gateway', () => {
       expect(body.data.zones).toContainEqual({ id: 'FRA-A', supportsImageCreation: true });
       expect(body.data.imageQuotas).toContainEqual({ zoneId: 'FRA-A', count: 2, maxCount: 5, remaining: 3 });
       for (const line of started.lines) expect(() => JSON.parse(line)).not.toThrow();
+
+      // The Node flags: added by relaunching in place where Node can (process.execve: Node 22.15+,
+      // 24), named as missing where it cannot (Node 20).
+      const runtime = started.lines.map((l) => JSON.parse(l)).find((l) => /^runtime: /.test(l.msg));
+      if (typeof (process as { execve?: unknown }).execve === 'function') {
+        expect(runtime).toMatchObject({ level: 30, execArgv: expect.arrayContaining([...NODE_FLAGS]) });
+        // In place: the process that was started is the one now running with the flags.
+        expect(readFileSync(`/proc/${started.child.pid}/cmdline`, 'utf8').split('\0')).toEqual(expect.arrayContaining([...NODE_FLAGS, expect.stringMatching(/src\/main\.ts$/)]));
+        // The young generation is held to two semi-spaces of --max-semi-space-size (4 MB).
+        const metrics = await (await fetch(url.replace(/\/graphql$/, '/metrics'))).text();
+        expect(Number(/^nodejs_heap_space_size_total_bytes\{space="new"\} (\d+)$/m.exec(metrics)![1])).toBeLessThanOrEqual(2 * 4 * 1024 * 1024 + 256 * 1024);
+      } else {
+        expect(runtime).toMatchObject({ level: 40, msg: expect.stringContaining(`without ${NODE_FLAGS.join(' ')}`) });
+      }
       expect(started.lines.join('\n')).not.toContain('sim-key-password');
     } finally {
       await started.stop();
