@@ -12,6 +12,7 @@ import { requestLimitsHook } from './graphql/graphql-limits';
 import { clientErrorHandler, frameworkErrorHandler } from './common/errors';
 import { securityHeaders } from './common/security-headers';
 import { trustFunction } from './common/client-address';
+import { registerHttpCaching } from './common/http-caching';
 import { trustedDocumentsHook } from './common/trusted-documents';
 import { requestContextHook, requestIdOf, RequestWithContext } from './common/request-context';
 import { registerRequestLog } from './common/request-log';
@@ -45,6 +46,9 @@ export interface RunningGateway {
   /** Re-reads ZENLAYER_CREDENTIALS_FILE; a bad file keeps the credentials in use. */
   reloadCredentials(): void;
 }
+
+/** Answer headers a browser's script may read across origins (CORS exposes only a few by default). */
+const EXPOSED_HEADERS = ['ETag', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'X-Request-Id'];
 
 /** Largest JSON body accepted; GraphQL documents have their own, smaller limit. */
 const JSON_BODY_LIMIT = 256 * 1024;
@@ -102,7 +106,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     done();
   });
   answerUnsupportedMethods(fastify);
-  app.enableCors({ origin: corsOrigin(config), maxAge: 600 });
+  app.enableCors({ origin: corsOrigin(config), maxAge: 600, exposedHeaders: EXPOSED_HEADERS });
+  registerHttpCaching(fastify);
   const auth = app.get(AuthenticationHook);
   // A plugin, so that these hooks come after CORS's (registered as a plugin too); fastify-plugin
   // keeps them unencapsulated: they apply to every route of the gateway.

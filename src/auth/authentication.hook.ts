@@ -4,7 +4,7 @@ import { GatewayError, sendGatewayError } from '../common/errors';
 import { currentRequest, pathOf, GRAPHQL_PATH } from '../common/request-context';
 import { AuthFailureLimiter } from './auth-failure-limiter';
 import { Authenticator } from './authenticator';
-import { ClientRateLimiter } from './client-rate-limiter';
+import { ClientRateLimiter, rateLimitHeaders } from './client-rate-limiter';
 import type { AuthenticatedRequest } from './scopes.guard';
 
 /** Paths anyone may reach: health checks for orchestrators, and the API's own documentation (when served). */
@@ -28,7 +28,7 @@ export class AuthenticationHook {
     const path = pathOf(request.url);
     if (isPublic(path)) return;
     try {
-      await this.admit(request as AuthenticatedRequest, path);
+      await this.admit(request as AuthenticatedRequest, reply, path);
     } catch (error) {
       if (!(error instanceof GatewayError)) throw error;
       // Refused before its body was read: close the connection once answered, rather than let
@@ -38,7 +38,7 @@ export class AuthenticationHook {
     }
   };
 
-  private async admit(request: AuthenticatedRequest, path: string): Promise<void> {
+  private async admit(request: AuthenticatedRequest, reply: FastifyReply, path: string): Promise<void> {
     const identity = await this.authFailures.guard(request.ip, () => this.authenticator.authenticate(request.headers));
     request.identity = identity;
     const context = currentRequest();
@@ -46,7 +46,8 @@ export class AuthenticationHook {
       context.client = identity.id;
       if (path !== GRAPHQL_PATH) context.operation = `${request.method} ${path}`;
     }
-    await this.rateLimiter.consume(identity.kind === 'anonymous' ? `ip:${request.ip}` : identity.id);
+    // Every answer of a limited client says where it stands, a refusal included.
+    await this.rateLimiter.consume(identity.kind === 'anonymous' ? `ip:${request.ip}` : identity.id, (state) => reply.headers(rateLimitHeaders(state)));
   }
 }
 

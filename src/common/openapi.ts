@@ -44,7 +44,43 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   documentClassRules(document);
   documentQueryLists(document);
   allowNullReferences(document);
+  documentHttpCaching(document);
   return document;
+}
+
+/** Response headers every authenticated answer may carry (common/http-caching.ts, auth/client-rate-limiter.ts). */
+const ANSWER_HEADERS = {
+  'Cache-Control': { description: '`private, no-store`; `private, no-cache` on a GET answered with an `ETag`. Never `public`.', schema: { type: 'string' } },
+  Vary: { description: 'Names the credential headers (`Authorization`, `X-API-Key`), so that no cache gives the answer to another client', schema: { type: 'string' } },
+  RateLimit: { description: 'With RATE_LIMIT_PER_MINUTE on: where the client stands, e.g. `"per-client";r=599;t=42` (remaining requests, seconds to the window\'s reset), shared by every replica', schema: { type: 'string' } },
+  'RateLimit-Policy': { description: 'With RATE_LIMIT_PER_MINUTE on: the client\'s limit, e.g. `"per-client";q=600;w=60`', schema: { type: 'string' } },
+};
+const ETAG = { ETag: { description: 'A strong validator (SHA-256 of the body): send it back in `If-None-Match` to be answered 304 while nothing changed', schema: { type: 'string' } } };
+
+/**
+ * States the caching and rate-limit fields the server sends: on every answer of an operation
+ * that takes credentials, and `ETag`, `If-None-Match` and 304 on the REST GETs.
+ */
+function documentHttpCaching(document: OpenAPIObject): void {
+  document.components = { ...document.components, headers: { ...document.components?.headers, ...ANSWER_HEADERS, ...ETAG } };
+  const ref = (name: string) => ({ $ref: `#/components/headers/${name}` });
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const [method, operation] of Object.entries(item) as Array<[string, { security?: unknown[]; responses: Record<string, { headers?: Record<string, unknown>; description: string }>; parameters?: unknown[] }]>) {
+      if (!operation?.responses || (Array.isArray(operation.security) && operation.security.length === 0)) continue;
+      const conditional = method === 'get' && path.startsWith('/v1/');
+      if (conditional) {
+        operation.parameters = [
+          ...(operation.parameters ?? []),
+          { name: 'If-None-Match', in: 'header', required: false, description: 'An `ETag` of an earlier answer: 304 with no body when it still matches', schema: { type: 'string' } },
+        ];
+        operation.responses['304'] = { description: 'Not Modified: the answer is the one `If-None-Match` names; no body' };
+      }
+      for (const [status, response] of Object.entries(operation.responses)) {
+        const named = Object.keys(ANSWER_HEADERS).concat(conditional && (status === '200' || status === '304') ? ['ETag'] : []);
+        response.headers = { ...response.headers, ...Object.fromEntries(named.map((name) => [name, ref(name)])) };
+      }
+    }
+  }
 }
 
 /**
