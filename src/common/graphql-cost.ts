@@ -35,6 +35,14 @@ export interface UpstreamCalls {
   /** Per-operation loaders the field goes through: every field under one parent shares one call per loader. */
   /** Names of the operation's loaders (`GraphqlContext.loaders`) the field batches through; common/ knows no feature, so names, not types. */
   loaders: readonly string[];
+  /**
+   * Calls the field makes once for every parent object it is resolved on, for these arguments
+   * (a loader whose upstream action takes one key per call): inside a list, once per item the
+   * enclosing lists can hold.
+   */
+  perParent: (args: Args) => number;
+  /** How many items the field may return for these arguments (1 for an object); what its children multiply by. */
+  items: (args: Args) => number;
 }
 
 /** A field's `complexity`, carrying how the field reaches Zenlayer for {@link tallyUpstreamCalls}. */
@@ -47,8 +55,15 @@ export type UpstreamCostEstimator = ((options: ComplexityEstimatorArgs) => numbe
  */
 export const upstreamCost = (items: (args: Args) => number = () => 1, calls: Partial<UpstreamCalls> = {}): UpstreamCostEstimator =>
   Object.assign(({ args, childComplexity }: ComplexityEstimatorArgs) => UPSTREAM_FIELD_COST + childComplexity * Math.max(1, items(args)), {
-    upstream: { calls: calls.calls ?? (() => 1), perZone: calls.perZone ?? (() => 0), loaders: calls.loaders ?? [] },
+    upstream: { calls: calls.calls ?? (() => 1), perZone: calls.perZone ?? (() => 0), loaders: calls.loaders ?? [], perParent: calls.perParent ?? (() => 0), items },
   });
+
+/**
+ * The `complexity` of a field served by a per-operation loader that still makes one upstream
+ * call per parent (its upstream action takes one key a call): the operation's identical keys
+ * share a call, every other parent costs one. `items` is how many items the field may return.
+ */
+export const perParentCost = (items: (args: Args) => number = () => 1): UpstreamCostEstimator => upstreamCost(items, { calls: () => 0, perParent: () => 1 });
 
 /** The `complexity` of a field served by a per-operation loader (DataLoader): batched into one call per loader. */
 export const batchedCost = (loader: string): UpstreamCostEstimator => upstreamCost(undefined, { calls: () => 0, loaders: [loader] });
@@ -78,7 +93,11 @@ export const totalUpstreamCalls = ({ fixed, perZone }: UpstreamCallTally, zoneCo
  *   each parent call counts its own batch.
  *
  * A field making its own calls inside a list is counted once, not once per item: such fields
- * should go through a loader. `variables` must be the operation's coerced variable values.
+ * should go through a loader. A field declaring `perParent` calls is the exception: it counts
+ * them once per parent object, that is once per item the lists above it can hold (each list's
+ * `items`, e.g. its page size, multiplied down the path), once per response path (fragments
+ * selecting it twice at the same place share it). `variables` must be the operation's coerced
+ * variable values.
  */
 export function tallyUpstreamCalls(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Args): UpstreamCallTally {
   const fragments = new Map<string, FragmentDefinitionNode>();
@@ -95,27 +114,47 @@ export function tallyUpstreamCalls(schema: GraphQLSchema, document: DocumentNode
     getDirectiveValues(GraphQLSkipDirective, selection, variables)?.if !== true &&
     getDirectiveValues(GraphQLIncludeDirective, selection, variables)?.if !== false;
 
-  const walk = (parent: GraphQLNamedType | undefined | null, selectionSet: SelectionSetNode, scope: string, root: boolean, spread: ReadonlySet<string>): void => {
+  /** Where a walk is: the response path (for `perParent` fields) and how many parent objects it may stand for. */
+  interface Place {
+    path: string;
+    parents: number;
+  }
+
+  const walk = (
+    parent: GraphQLNamedType | undefined | null,
+    selectionSet: SelectionSetNode,
+    scope: string,
+    root: boolean,
+    spread: ReadonlySet<string>,
+    place: Place,
+  ): void => {
     if (!isObjectType(parent) && !isInterfaceType(parent)) return;
     for (const selection of selectionSet.selections) {
       if (!included(selection)) continue;
       if (selection.kind === Kind.INLINE_FRAGMENT) {
         const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
-        walk(type, selection.selectionSet, scope, root, spread);
+        walk(type, selection.selectionSet, scope, root, spread, place);
         continue;
       }
       if (selection.kind === Kind.FRAGMENT_SPREAD) {
         const fragment = fragments.get(selection.name.value);
         if (!fragment || spread.has(fragment.name.value)) continue;
-        walk(schema.getType(fragment.typeCondition.name.value), fragment.selectionSet, scope, root, new Set([...spread, fragment.name.value]));
+        walk(schema.getType(fragment.typeCondition.name.value), fragment.selectionSet, scope, root, new Set([...spread, fragment.name.value]), place);
         continue;
       }
       const field = parent.getFields()[selection.name.value];
       if (!field) continue;
       const upstream = upstreamOf(field);
       let inner = scope;
+      const here: Place = { path: `${place.path}/${selection.alias?.value ?? selection.name.value}${mutation && root ? `#${rootIndex}` : ''}`, parents: place.parents };
       if (upstream) {
         const args = getArgumentValues(field, selection, variables);
+        const perParent = upstream.perParent?.(args) ?? 0;
+        if (perParent > 0 && !counted.has(`path:${here.path}`)) {
+          counted.add(`path:${here.path}`);
+          calls += perParent * place.parents;
+        }
+        here.parents = place.parents * Math.max(1, upstream.items?.(args) ?? 1);
         const own = upstream.calls(args);
         const ownPerZone = upstream.perZone(args);
         if (own > 0 || ownPerZone > 0) {
@@ -137,10 +176,10 @@ export function tallyUpstreamCalls(schema: GraphQLSchema, document: DocumentNode
         if (own === 0 && ownPerZone === 0 && upstream.loaders.length > 0) inner = `${scope}|${upstream.loaders.join(',')}`;
       }
       if (root) rootIndex += 1;
-      if (selection.selectionSet) walk(getNamedType(field.type), selection.selectionSet, inner, false, spread);
+      if (selection.selectionSet) walk(getNamedType(field.type), selection.selectionSet, inner, false, spread, here);
     }
   };
 
-  walk(schema.getRootType(operation.operation), operation.selectionSet, '', true, new Set());
+  walk(schema.getRootType(operation.operation), operation.selectionSet, '', true, new Set(), { path: '', parents: 1 });
   return { fixed: calls, perZone };
 }

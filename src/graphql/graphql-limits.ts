@@ -93,7 +93,7 @@ export async function checkOperation(
     const acrossZones = measured.calls.perZone > 0 ? `, ${calls - measured.calls.fixed} of them across the account's ${zones ?? ASSUMED_ZONE_COUNT} zones` : '';
     return [
       limitError(
-        `The operation can make ${calls} upstream calls (one per root field with its own arguments, one per batched lookup, one per zone for a listing across zones${acrossZones}); the most allowed is ${limits.maxUpstreamCalls} (GRAPHQL_MAX_UPSTREAM_CALLS)`,
+        `The operation can make ${calls} upstream calls (one per root field with its own arguments, one per batched lookup, one per zone for a listing across zones${acrossZones}, one per image a list can hold for Image.instances); the most allowed is ${limits.maxUpstreamCalls} (GRAPHQL_MAX_UPSTREAM_CALLS)`,
       ),
     ];
   }

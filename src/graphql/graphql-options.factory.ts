@@ -36,6 +36,7 @@ class OperationLoaders implements Loaders {
   #instance?: Loaders['instance'];
   #imageInFlight?: Loaders['imageInFlight'];
   #zoneInstances?: Loaders['zoneInstances'];
+  #imageInstances?: Loaders['imageInstances'];
 
   constructor(
     private readonly images: ImagesLoaders,
@@ -61,6 +62,9 @@ class OperationLoaders implements Loaders {
   }
   get zoneInstances() {
     return (this.#zoneInstances ??= this.instances.zoneInstances());
+  }
+  get imageInstances() {
+    return (this.#imageInstances ??= this.instances.imageInstances());
   }
 }
 

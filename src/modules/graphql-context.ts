@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Identity } from '../auth/identity';
 import type { ImageLoader } from './images/images.loaders';
-import type { ImageInFlightLoader, InstanceLoader, ZoneInstancesLoader } from './instances/instances.loaders';
+import type { ImageInFlightLoader, ImageInstancesLoader, InstanceLoader, ZoneInstancesLoader } from './instances/instances.loaders';
 import type { ImageQuotaLoader } from './quotas/quotas.loaders';
 import type { ZoneLoader } from './zones/zones.loaders';
 
@@ -13,6 +13,7 @@ export interface Loaders {
   instance: InstanceLoader;
   imageInFlight: ImageInFlightLoader;
   zoneInstances: ZoneInstancesLoader;
+  imageInstances: ImageInstancesLoader;
 }
 
 /** The context of one GraphQL operation. */

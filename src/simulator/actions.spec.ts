@@ -273,6 +273,37 @@ describe('Zenlayer simulator actions', () => {
       expect(expectOk(await call('DescribeInstances', { instanceIds: ['ins-nope'] }))).toEqual({ requestId: expect.any(String), dataSet: [], totalCount: 0 });
     });
 
+    it('filters by imageId: the instances made from that image, ANDed with the other filters; an unknown id matches nothing', async () => {
+      expect(ids(expectOk(await call('DescribeInstances', { imageId: 'img-ubuntu-2204' })))).toEqual(['ins-fra-stopped', 'ins-fra-running', 'ins-sin-stopped']);
+      expect(ids(expectOk(await call('DescribeInstances', { imageId: 'img-centos-79', instanceStatus: 'STOPPED' })))).toEqual(['ins-hkg-stopped']);
+      expect(ids(expectOk(await call('DescribeInstances', { imageId: 'img-ubuntu-2204', zoneId: 'SIN-E' })))).toEqual(['ins-sin-stopped']);
+      expect(expectOk(await call('DescribeInstances', { imageId: 'img-fra-web-01' }))).toEqual({ requestId: expect.any(String), dataSet: [], totalCount: 0 });
+      expect(expectOk(await call('DescribeInstances', { imageId: 'img-nope' }))).toEqual({ requestId: expect.any(String), dataSet: [], totalCount: 0 });
+      const paged = expectOk(await call('DescribeInstances', { imageId: 'img-ubuntu-2204', pageNum: 2, pageSize: 2 }));
+      expect({ ids: ids(paged), totalCount: paged.totalCount }).toEqual({ ids: ['ins-sin-stopped'], totalCount: 3 });
+    });
+
+    it.each([[1], [['img-ubuntu-2204']], [{ id: 'img-ubuntu-2204' }], [true]])('answers imageId=%p with 400 INVALID_PARAMETER_TYPE naming it', async (imageId) => {
+      expect(expectError(await call('DescribeInstances', { imageId }), 400, 'INVALID_PARAMETER_TYPE')).toContain('imageId');
+    });
+
+    it('names, for every instance, an image DescribeImages lists in its zone', async () => {
+      for (const info of expectOk(await call('DescribeInstances')).dataSet as { zoneId: string; imageId: string; imageName: string }[]) {
+        const images = expectOk(await call('DescribeImages', { zoneId: info.zoneId, imageIds: [info.imageId] })).dataSet;
+        expect(images.map((image: { imageId: string; imageName: string }) => [image.imageId, image.imageName])).toEqual([[info.imageId, info.imageName]]);
+      }
+    });
+
+    it('adds an instance made from a custom image of its zone, naming that image; a custom image of another zone is refused', async () => {
+      sim.addInstance('ins-fra-web-2', 'FRA-A', 'RUNNING', 'img-fra-web-01');
+      const [info] = expectOk(await call('DescribeInstances', { imageId: 'img-fra-web-01' })).dataSet;
+      expect(info).toMatchObject({ instanceId: 'ins-fra-web-2', zoneId: 'FRA-A', imageId: 'img-fra-web-01', imageName: 'fra-web-01', instanceStatus: 'RUNNING' });
+      sim.addInstance('ins-tyo-win', 'TYO-A', 'STOPPED', 'img-win-2022');
+      expect(ids(expectOk(await call('DescribeInstances', { imageId: 'img-win-2022' })))).toEqual(['ins-lax-stopped', 'ins-tyo-win']);
+      expect(() => sim.addInstance('ins-hkg-web', 'HKG-A', 'STOPPED', 'img-fra-web-01')).toThrow(/FRA-A/);
+      expect(() => sim.addInstance('ins-fra-x', 'FRA-A', 'STOPPED', 'img-nope')).toThrow(/img-nope/);
+    });
+
     it('pages with pageNum and pageSize', async () => {
       const second = expectOk(await call('DescribeInstances', { pageNum: 2, pageSize: 3 }));
       expect({ ids: ids(second), totalCount: second.totalCount }).toEqual({ ids: ['ins-tyo-stopped', 'ins-sin-stopped', 'ins-lax-stopped'], totalCount: 8 });

@@ -45,6 +45,8 @@ function describeInstances(state: SimulatorState, body: RequestBody): object {
     zoneId: optionalString(body, 'zoneId'),
     instanceStatus: optionalString(body, 'instanceStatus'),
     instanceName: optionalString(body, 'instanceName'),
+    // A String on the reference page, like the other filters: any other type is refused.
+    imageId: optionalString(body, 'imageId'),
   };
   const pageNum = optionalInteger(body, 'pageNum', 1, Number.MAX_SAFE_INTEGER) ?? 1;
   const pageSize = optionalInteger(body, 'pageSize', 1, MAX_PAGE_SIZE) ?? DEFAULT_PAGE_SIZE;

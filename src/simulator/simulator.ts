@@ -20,7 +20,7 @@ import {
   truncatedJson,
 } from './responses';
 import { verifyZc2Request, ZC2_ALGORITHM, ZC2_CONTENT_TYPE, Zc2Credentials } from './signature';
-import { ImageStatus, InstanceStatus, SimulatorState } from './state';
+import { ImageStatus, InstanceRecord, InstanceStatus, SimulatorState } from './state';
 
 /** The development key pair the simulator accepts unless told otherwise. Not a secret. */
 export const SIMULATOR_DEFAULT_CREDENTIALS = Object.freeze({ accessKeyId: 'sim-key-id', accessKeyPassword: 'sim-key-password' });
@@ -211,14 +211,23 @@ export class ZenlayerSimulator {
     this.resetCalls();
   }
 
+  /** Every instance as the simulator holds it now (copies, listing order), to compare answers with. */
+  get instances(): readonly InstanceRecord[] {
+    return this.state.instanceRecords();
+  }
+
   /** Sets a seeded instance's state (RUNNING, STOPPED, STOPPING or BOOTING). */
   setInstanceStatus(instanceId: string, status: InstanceStatus): void {
     this.state.setInstanceStatus(instanceId, status);
   }
 
-  /** Adds an instance like the seeded ones (STOPPED unless told otherwise); `reset()` removes it. */
-  addInstance(instanceId: string, zoneId: string, status?: InstanceStatus): void {
-    this.state.addInstance(instanceId, zoneId, status);
+  /**
+   * Adds an instance like the seeded ones (STOPPED unless told otherwise), made from the public
+   * Ubuntu image or from `imageId` (a public image, or a custom image of `zoneId`), which it then
+   * names; `reset()` removes it.
+   */
+  addInstance(instanceId: string, zoneId: string, status?: InstanceStatus, imageId?: string): void {
+    this.state.addInstance(instanceId, zoneId, status, imageId);
   }
 
   /**

@@ -15,6 +15,8 @@
  *   ins-lax-stopped   LAX-A  STOPPED   lax-win-1      60 GB  img-win-2022
  *   ins-hkg-booting   HKG-A  BOOTING   hkg-app-2      60 GB  img-centos-79
  *   ins-tyo-stopping  TYO-A  STOPPING  tyo-batch-2    50 GB  img-debian-12
+ * Every one names the public image it was made from (`imageId`, `imageName`), which its zone
+ * offers (public images are listed in every zone); DescribeInstances filters by it (`imageId`).
  * Each has a `Standard NVMe SSD` system disk `disk-<instance>-sys`, a private and a public IPv4
  * address and POSTPAID billing (on the wire, as Zenlayer sends them; the gateway shows neither).
  * A system disk can be marked unavailable (test control): DescribeInstances then omits it and
@@ -65,7 +67,7 @@ export interface InstanceRecord {
   readonly systemDiskSizeGb: number;
   /** False once a test marked the system disk unavailable. */
   systemDiskAvailable: boolean;
-  /** The public image the instance was made from. */
+  /** The image the instance was made from: a public image, or (added by a test) a custom image of its zone. */
   readonly imageId: string;
   readonly imageName: string;
   readonly privateIp: string;
@@ -131,6 +133,8 @@ export interface InstanceFilter {
   readonly instanceStatus?: string;
   /** Matches names containing it (case-insensitive). */
   readonly instanceName?: string;
+  /** The image the instances were made from, exactly; an unknown id matches nothing. */
+  readonly imageId?: string;
 }
 
 /** ZoneInfo as Zenlayer sends it. */
@@ -178,6 +182,8 @@ const CENTOS = { category: 'CentOS', osType: 'linux', osVersion: '7.9', imageId:
 const DEBIAN = { category: 'Debian', osType: 'linux', osVersion: '12', imageId: 'img-debian-12', imageName: 'Debian-12' } as const;
 const WINDOWS = { category: 'Windows', osType: 'windows', osVersion: '2022', imageId: 'img-win-2022', imageName: 'Windows-Server-2022' } as const;
 type OperatingSystem = typeof UBUNTU | typeof CENTOS | typeof DEBIAN | typeof WINDOWS;
+/** What an instance takes from the image it was made from. */
+type SourceImage = { readonly [Key in 'category' | 'osType' | 'osVersion' | 'imageId' | 'imageName']: string };
 
 const instance = (
   n: number,
@@ -186,7 +192,7 @@ const instance = (
   zoneId: string,
   status: InstanceStatus,
   systemDiskSizeGb: number,
-  os: OperatingSystem,
+  os: SourceImage,
 ): InstanceRecord => ({
   instanceId,
   instanceName,
@@ -339,6 +345,11 @@ export class SimulatorState {
     return { dataSet: matches.slice(start, start + pageSize).map(toWireInstance), totalCount: matches.length };
   }
 
+  /** Every instance as the state holds it (copies), in listing order: what a test compares answers with. */
+  instanceRecords(): InstanceRecord[] {
+    return [...this.instances.values()].map((record) => ({ ...record }));
+  }
+
   /** DescribeImage: one image by id. */
   describeImage(imageId: string): WireImageInfo {
     const image = this.images.get(imageId);
@@ -398,14 +409,17 @@ export class SimulatorState {
   }
 
   /**
-   * Adds a STOPPED (or `status`) Ubuntu instance with a 40 GB system disk (test control), e.g. to
-   * fill a page; `reset()` removes it.
+   * Adds a STOPPED (or `status`) instance with a 40 GB system disk (test control), e.g. to fill a
+   * page; `reset()` removes it. It is made from the public Ubuntu image, or from `imageId`: a
+   * public image, or a custom image of the instance's zone (as Zenlayer only deploys a custom
+   * image in its own zone); it then names that image, as DescribeInstances does.
    */
-  addInstance(instanceId: string, zoneId: string, status: InstanceStatus = 'STOPPED'): void {
+  addInstance(instanceId: string, zoneId: string, status: InstanceStatus = 'STOPPED', imageId?: string): void {
     if (this.instances.has(instanceId)) throw new Error(`Simulator instance ${instanceId} exists already`);
     if (!this.zones.has(zoneId)) throw new Error(`Unknown simulator zone ${zoneId}`);
+    const source = imageId === undefined ? UBUNTU : this.deployableImage(imageId, zoneId);
     const n = (this.instances.size % 200) + 1;
-    this.instances.set(instanceId, instance(n, instanceId, instanceId.replace(/^ins-/, ''), zoneId, status, 40, UBUNTU));
+    this.instances.set(instanceId, instance(n, instanceId, instanceId.replace(/^ins-/, ''), zoneId, status, 40, source));
   }
 
   /** Marks an instance's system disk available or not (test control). */
@@ -444,6 +458,13 @@ export class SimulatorState {
     const found = this.zones.get(zoneId);
     if (found === undefined) throw notFound(ZC_ERROR.zoneNotFound, `Zone ${zoneId} does not exist`);
     return found;
+  }
+
+  private deployableImage(imageId: string, zoneId: string): SourceImage {
+    const image = this.images.get(imageId);
+    if (image === undefined) throw new Error(`Unknown simulator image ${imageId}`);
+    if (image.imageType === 'CUSTOM_IMAGE' && image.zoneId !== zoneId) throw new Error(`Custom image ${imageId} is in ${image.zoneId}, not ${zoneId}`);
+    return { imageId: image.imageId, imageName: image.imageName, category: image.category, osType: image.osType, osVersion: image.imageVersion };
   }
 
   // Public images are not the caller's to change, so they read as not found, like unknown ids.
@@ -534,7 +555,8 @@ function matchesInstanceFilter(record: InstanceRecord, filter: InstanceFilter): 
     (filter.instanceIds === undefined || filter.instanceIds.includes(record.instanceId)) &&
     (filter.zoneId === undefined || record.zoneId === filter.zoneId) &&
     (filter.instanceStatus === undefined || record.status === filter.instanceStatus) &&
-    (filter.instanceName === undefined || record.instanceName.toLowerCase().includes(filter.instanceName.toLowerCase()))
+    (filter.instanceName === undefined || record.instanceName.toLowerCase().includes(filter.instanceName.toLowerCase())) &&
+    (filter.imageId === undefined || record.imageId === filter.imageId)
   );
 }
 

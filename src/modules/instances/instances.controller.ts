@@ -1,12 +1,16 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Scopes, SCOPE } from '../../auth/scopes';
+import { GatewayError } from '../../common/errors';
 import { RestRoute } from '../../common/rest';
+import { PageQuery } from '../../common/validation/paging';
+import { ImageIdParam } from '../images/dto/images.query';
+import { ImagesService } from '../images/images.service';
 import { InstanceIdParam, InstancesQuery } from './dto/instances.query';
 import { InstancesLoaders } from './instances.loaders';
 import { InstancesService } from './instances.service';
 import { ImageCreationCheck } from './models/image-creation-check.model';
-import { InstanceWithCheckPage } from './models/instance.model';
+import { InstancePage, InstanceWithCheckPage } from './models/instance.model';
 
 /** The REST face of instances: the same service, checks, validation and errors as GraphQL. */
 @ApiTags('instances')
@@ -39,5 +43,34 @@ export class InstancesController {
   @RestRoute()
   check(@Param() { id }: InstanceIdParam): Promise<ImageCreationCheck> {
     return this.instances.check(id, this.loaders.preflight());
+  }
+}
+
+/**
+ * `GET /v1/images/{id}/instances`: under the images path, served here with the instances it
+ * lists, so that images/ never imports instances/.
+ */
+@ApiTags('images')
+@Controller('v1/images')
+export class ImageInstancesController {
+  constructor(
+    private readonly instances: InstancesService,
+    private readonly images: ImagesService,
+  ) {}
+
+  @Get(':id/instances')
+  @Scopes(SCOPE.instancesRead)
+  @ApiOperation({
+    summary: 'A page of the instances made from an image, in every zone',
+    description:
+      'What deleting the image would leave without their image: one DescribeInstances filtered by the image, alongside the lookup of the image itself. An image that does not exist is a 404, as for `GET /v1/images/{id}`; an image no instance was made from is an empty page.',
+  })
+  @ApiOkResponse({ type: InstancePage })
+  @RestRoute([404, 'NOT_FOUND: no image with this id'])
+  async list(@Param() { id }: ImageIdParam, @Query() query: PageQuery): Promise<InstancePage> {
+    // Side by side: the image lookup decides 404, the listing is the answer.
+    const [[image], page] = await Promise.all([this.images.findByIds([id]), this.instances.listByImage({ imageId: id, page: query.page ?? 1, pageSize: query.pageSize ?? 20 })]);
+    if (!image) throw new GatewayError('NOT_FOUND', `No image with id ${id}`);
+    return page;
   }
 }

@@ -4,7 +4,7 @@ import { MAX_PAGE_SIZE } from '../../common/validation/rules';
 import { ImagesService } from '../images/images.service';
 import { QuotasLoaders } from '../quotas/quotas.loaders';
 import { InstancesService } from './instances.service';
-import type { ImageInFlightLoader, InstanceLoader, PreflightLookups, ZoneInstancesLoader } from './instances.lookups';
+import type { ImageInFlightLoader, ImageInstancesLoader, InstanceLoader, PreflightLookups, ZoneInstancesLoader } from './instances.lookups';
 
 /** Builds the per-request loaders of the instances feature (GraphQL context, REST routes). */
 @Injectable()
@@ -27,10 +27,17 @@ export class InstancesLoaders {
     return new DataLoader((keys) => this.instances.firstPagesByZone(keys), { cacheKeyFn: ({ zoneId, pageSize }) => `${zoneId}:${pageSize}` });
   }
 
+  /** DescribeInstances takes one imageId: one call per distinct image and page, side by side. */
+  imageInstances(): ImageInstancesLoader {
+    return new DataLoader((keys) => Promise.all(keys.map((key) => this.instances.listByImage(key))), {
+      cacheKeyFn: ({ imageId, page, pageSize }) => `${imageId}:${page}:${pageSize}`,
+    });
+  }
+
   /** Fresh lookups for one REST request, batched as the GraphQL context's are. */
   preflight(): PreflightLookups {
     return { instance: this.instance(), imageQuota: this.quotas.create(), imageInFlight: this.imageInFlight() };
   }
 }
 
-export type { ImageInFlightLoader, InstanceLoader, PreflightLookups, ZoneInstancesLoader } from './instances.lookups';
+export type { ImageInFlightLoader, ImageInstancesLoader, InstanceLoader, PreflightLookups, ZoneInstancesLoader } from './instances.lookups';

@@ -9,6 +9,13 @@ export interface ZonePageKey {
   pageSize: number;
 }
 
+/** A page of the instances made from one image, as `Image.instances` asks for it. */
+export interface ImagePageKey {
+  imageId: string;
+  page: number;
+  pageSize: number;
+}
+
 /** Instances by id (null for an unknown id): every lookup of one operation in one DescribeInstances. */
 export type InstanceLoader = DataLoader<string, Instance | null>;
 /**
@@ -18,6 +25,12 @@ export type InstanceLoader = DataLoader<string, Instance | null>;
 export type ImageInFlightLoader = DataLoader<InstanceInZone, string | null, string>;
 /** The first page of a zone's instances: every zone of one operation in one DescribeInstances. */
 export type ZoneInstancesLoader = DataLoader<ZonePageKey, InstancePage, string>;
+
+/**
+ * A page of the instances made from an image: one DescribeInstances (filtered by `imageId`) per
+ * distinct image and page of one operation, all of them sent together.
+ */
+export type ImageInstancesLoader = DataLoader<ImagePageKey, InstancePage, string>;
 
 /** What the image-creation check reads through, batched per request. */
 export interface PreflightLookups {

@@ -2,16 +2,16 @@ import { Module } from '@nestjs/common';
 import { ImagesModule } from '../images/images.module';
 import { QuotasModule } from '../quotas/quotas.module';
 import { ZonesModule } from '../zones/zones.module';
-import { InstancesController } from './instances.controller';
+import { ImageInstancesController, InstancesController } from './instances.controller';
 import { InstancesLoaders } from './instances.loaders';
-import { InstancesResolver, ZoneInstancesResolver } from './instances.resolver';
+import { ImageInstancesResolver, InstancesResolver, ZoneInstancesResolver } from './instances.resolver';
 import { InstancesService } from './instances.service';
 
-/** Instances to make images of, the image-creation check, and `Zone.instances`. */
+/** Instances to make images of, the image-creation check, `Zone.instances`, and the instances made from an image. */
 @Module({
-  controllers: [InstancesController],
+  controllers: [InstancesController, ImageInstancesController],
   imports: [ImagesModule, QuotasModule, ZonesModule],
-  providers: [InstancesService, InstancesLoaders, InstancesResolver, ZoneInstancesResolver],
+  providers: [InstancesService, InstancesLoaders, InstancesResolver, ZoneInstancesResolver, ImageInstancesResolver],
   exports: [InstancesService, InstancesLoaders],
 })
 export class InstancesModule {}

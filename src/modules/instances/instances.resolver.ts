@@ -1,7 +1,8 @@
 import { Args, Context, Info, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { GraphQLResolveInfo, Kind } from 'graphql';
 import { Scopes, SCOPE } from '../../auth/scopes';
-import { batchedCost, upstreamCost } from '../../common/graphql-cost';
+import { PageArgs } from '../../common/validation/paging';
+import { batchedCost, perParentCost, upstreamCost } from '../../common/graphql-cost';
 import type { GraphqlContext } from '../graphql-context';
 import { Image } from '../images/models/image.model';
 import { Zone } from '../zones/zone.model';
@@ -84,5 +85,24 @@ export class ZoneInstancesResolver {
   })
   instances(@Parent() zone: Zone, @Args() { pageSize }: ZoneInstancesArgs, @Context() ctx: GraphqlContext): Promise<InstancePage> {
     return ctx.loaders.zoneInstances.load({ zoneId: zone.id, pageSize: pageSize ?? 10 });
+  }
+}
+
+/**
+ * `Image.instances`: lives here, with the data it resolves, so that images/ never imports
+ * instances/. A client without `instances:read` gets FORBIDDEN on this field alone; the image
+ * and its other fields still answer.
+ */
+@Resolver(() => Image)
+export class ImageInstancesResolver {
+  @Scopes(SCOPE.instancesRead)
+  @ResolveField(() => InstancePage, {
+    nullable: true,
+    description:
+      'The instances made from this image, in every zone: what deleting it would leave without their image (scope instances:read). Null only with an error for this field (FORBIDDEN without instances:read, or an upstream failure), so that the image and the rest of the answer still come. One upstream call (DescribeInstances filtered by the image) per image and page, all of an operation sent together; inside a list, the upstream-call limit counts one per image the list can hold.',
+    complexity: perParentCost((args) => args.pageSize ?? 20),
+  })
+  instances(@Parent() image: Image, @Args() { page, pageSize }: PageArgs, @Context() ctx: GraphqlContext): Promise<InstancePage | null> {
+    return ctx.loaders.imageInstances.load({ imageId: image.id, page: page ?? 1, pageSize: pageSize ?? 20 });
   }
 }

@@ -121,6 +121,8 @@ export interface DescribeInstancesRequest {
   zoneId?: string;
   instanceStatus?: string;
   instanceName?: string;
+  /** Instances made from this image, in every zone. */
+  imageId?: string;
   pageNum?: number;
   pageSize?: number;
 }

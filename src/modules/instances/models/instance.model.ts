@@ -59,15 +59,19 @@ export class Instance {
 
 @ObjectType()
 export class InstancePage {
+  @ApiProperty({ type: [Instance] })
   @Field(() => [Instance])
   items: Instance[];
 
+  @ApiProperty({ description: 'All instances matching the filter, on every page.' })
   @Field(() => Int, { description: 'All instances matching the filter, on every page.' })
   totalCount: number;
 
+  @ApiProperty()
   @Field(() => Int)
   page: number;
 
+  @ApiProperty()
   @Field(() => Int)
   pageSize: number;
 }
