@@ -135,13 +135,22 @@ describe('cache headers, conditional GETs and rate-limit state', () => {
   });
 });
 
-describe('the API documents', () => {
-  it('are served with no-cache: the same for everyone, revalidated', async () => {
+describe('the API documents and the playground', () => {
+  it('are served with no-cache (the same for everyone, revalidated), the playground\'s vendored assets as immutable', async () => {
     const h = await startHarness({ DOCS_ENABLED: 'true' });
     try {
       const document = await fetch(`${h.gateway.url}/docs-json`);
       expect(document.headers.get('cache-control')).toBe('no-cache');
       await document.arrayBuffer();
+      const page = await fetch(`${h.gateway.url}/graphql`, { headers: { accept: 'text/html' } });
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(page.headers.get('cache-control')).toBe('no-cache');
+      const html = await page.text();
+      const asset = /(?:src|href)="(\/[^"]+\.(?:js|css))"/.exec(html)![1];
+      const vendored = await fetch(`${h.gateway.url}${asset}`);
+      expect(vendored.status).toBe(200);
+      expect(vendored.headers.get('cache-control')).toBe('public, max-age=86400, immutable');
+      await vendored.arrayBuffer();
     } finally {
       await h.close();
     }

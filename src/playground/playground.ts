@@ -82,7 +82,8 @@ export function playgroundHook() {
   }
 
   return async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
-    if (wantsPlayground(request)) return reply.type('text/html; charset=utf-8').send(PAGE);
+    // The page is the same for everyone and holds no credential: kept, but revalidated.
+    if (wantsPlayground(request)) return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(PAGE);
     if (request.method !== 'GET' && request.method !== 'HEAD') return;
     const asset = assets.get(pathOf(request.url));
     if (!asset) return;
