@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { pathOf } from './request-context';
 
@@ -29,7 +29,8 @@ export function registerHttpCaching(fastify: FastifyInstance): void {
   fastify.addHook('onSend', (request, reply, payload, done) => {
     if (reply.statusCode !== 200 || (request.method !== 'GET' && request.method !== 'HEAD') || !pathOf(request.url).startsWith('/v1/')) return done(null, payload);
     if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return done(null, payload);
-    const etag = `"${createHash('sha256').update(payload).digest('base64url')}"`;
+    // One-shot `crypto.hash`: no Hash object per answer.
+    const etag = `"${hash('sha256', payload, 'base64url')}"`;
     reply.header('etag', etag).header('cache-control', 'private, no-cache');
     if (!matches(request.headers['if-none-match'], etag)) return done(null, payload);
     reply.code(304).removeHeader('content-type').removeHeader('content-length');
