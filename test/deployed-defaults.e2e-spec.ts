@@ -110,8 +110,10 @@ describe('metrics in production', () => {
       expect((await fetch(`${h.gateway.url}/metrics`, { headers: { authorization: `Bearer ${SERVICE_KEY}` } })).status).toBe(404);
 
       expect((await fetch(metricsUrl)).status).toBe(401);
-      const scrape = await fetch(metricsUrl, { headers: { authorization: `Bearer ${SERVICE_KEY}` } });
+      const scrape = await fetch(metricsUrl, { headers: { authorization: `Bearer ${SERVICE_KEY}`, 'x-request-id': 'scrape-1' } });
       expect(scrape.status).toBe(200);
+      expect(scrape.headers.get('x-request-id')).toBe('scrape-1');
+      expect((await fetch(new URL('/nothing', metricsUrl))).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
       expect(scrape.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
       expect(await scrape.text()).toMatch(/^gateway_dependency_up\{dependency="upstream"\} 1$/m);
       expect((await fetch(new URL('/graphql', metricsUrl))).status).toBe(404);

@@ -752,6 +752,12 @@ describe('the README leads', () => {
     return names;
   };
 
+  it('starts with the two commands of a fresh machine: npm install && npm start, and npm install && npm test', () => {
+    const quickStart = readFileSync(join(ROOT, README), 'utf8').split('\n').slice(0, FIRST_SCREEN_LINES).join('\n');
+    expect(quickStart).toMatch(/^npm install && npm start\b/m);
+    expect(quickStart).toMatch(/^npm install && npm test\b/m);
+  });
+
   it(`runs, within its first ${FIRST_SCREEN_LINES} lines, the images of a zone and the create-image screen (instances with their check)`, () => {
     expect(operations.some((d) => fieldsOf(d).has('images') && print(d).includes('zoneId'))).toBe(true);
     expect(operations.some((d) => fieldsOf(d).has('instances') && fieldsOf(d).has('imageCreation'))).toBe(true);

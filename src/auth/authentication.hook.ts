@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, sendGatewayError } from '../common/errors';
-import { currentRequest, pathOf, GRAPHQL_PATH } from '../common/request-context';
+import { currentRequest, GRAPHQL_PATH, isDocumentPath, OPERATIONS_PATHS, pathOf } from '../common/request-context';
 import { AuthFailureLimiter } from './auth-failure-limiter';
 import { Authenticator } from './authenticator';
 import { ClientRateLimiter, rateLimitHeaders } from './client-rate-limiter';
 import type { AuthenticatedRequest } from './scopes.guard';
 
 /** Paths anyone may reach: health checks for orchestrators, and the API's own documentation (when served). */
-const isPublic = (path: string) => path === '/healthz' || path === '/readyz' || path === '/metrics' || path === '/docs' || path.startsWith('/docs/') || path.startsWith('/docs-');
+const isPublic = (path: string) => OPERATIONS_PATHS.has(path) || isDocumentPath(path);
 
 /**
  * Authenticates every request before GraphQL or a route sees it, then counts it against the
@@ -39,15 +39,18 @@ export class AuthenticationHook {
   };
 
   private async admit(request: AuthenticatedRequest, reply: FastifyReply, path: string): Promise<void> {
-    const identity = await this.authFailures.guard(request.ip, () => this.authenticator.authenticate(request.headers));
+    // Read once (proxy-addr walks X-Forwarded-For each time request.ip is asked): the log line reuses it.
+    const address = request.ip;
+    const identity = await this.authFailures.guard(address, () => this.authenticator.authenticate(request.headers));
     request.identity = identity;
     const context = currentRequest();
     if (context) {
+      context.address = address;
       context.client = identity.id;
       if (path !== GRAPHQL_PATH) context.operation = `${request.method} ${path}`;
     }
     // Every answer of a limited client says where it stands, a refusal included.
-    await this.rateLimiter.consume(identity.kind === 'anonymous' ? `ip:${request.ip}` : identity.id, (state) => reply.headers(rateLimitHeaders(state)));
+    await this.rateLimiter.consume(identity.kind === 'anonymous' ? `ip:${address}` : identity.id, (state) => reply.headers(rateLimitHeaders(state)));
   }
 }
 

@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { pathOf } from './request-context';
+import { isDocumentPath, OPERATIONS_PATHS, pathOf } from './request-context';
 
 /**
  * What a cache may do with each answer, and REST's conditional GETs.
@@ -18,8 +18,8 @@ import { pathOf } from './request-context';
 export function registerHttpCaching(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     const path = pathOf(request.url);
-    if (PROBES.has(path)) reply.header('cache-control', 'no-store');
-    else if (isDocument(path)) reply.header('cache-control', 'no-cache');
+    if (OPERATIONS_PATHS.has(path)) reply.header('cache-control', 'no-store');
+    else if (isDocumentPath(path)) reply.header('cache-control', 'no-cache');
     else {
       reply.header('cache-control', 'private, no-store');
       appendVary(reply, CREDENTIAL_HEADERS);
@@ -40,8 +40,6 @@ export function registerHttpCaching(fastify: FastifyInstance): void {
 
 /** The headers a client authenticates with (auth/authenticator.ts): a cached answer is only theirs. */
 const CREDENTIAL_HEADERS = ['Authorization', 'X-API-Key'];
-const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
-const isDocument = (path: string) => path === '/docs' || path.startsWith('/docs/') || path.startsWith('/docs-');
 
 /** Adds to `Vary` what it does not name yet (CORS may already have put `Origin` there). */
 function appendVary(reply: FastifyReply, names: string[]): void {

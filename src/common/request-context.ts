@@ -11,6 +11,8 @@ export interface RequestContext {
   operation?: string;
   /** Aborts when the request's overall deadline passes: upstream work for it is abandoned then. */
   deadline: AbortSignal;
+  /** The client's address as TRUST_PROXY gives it, once the authentication hook has read it. */
+  address?: string;
   /** The upstream calls made for the request that succeeded, for its log line (failures and retries have their own). */
   upstream?: UpstreamCallRecord[];
 }
@@ -30,6 +32,12 @@ export const currentRequest = (): RequestContext | undefined => storage.getStore
 
 /** Where GraphQL is served, over HTTP and WebSocket. */
 export const GRAPHQL_PATH = '/graphql';
+
+/** The probes and the scrape: open to anyone, never cached, logged at debug when they succeed. */
+export const OPERATIONS_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** The API's own documentation, when served: /docs (its UI), /docs-json and /docs-yaml. */
+export const isDocumentPath = (path: string): boolean => path === '/docs' || path.startsWith('/docs/') || path.startsWith('/docs-');
 
 /** The path of a request's URL, without its query string. */
 export const pathOf = (url: string): string => {

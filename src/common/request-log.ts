@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
-import { currentRequest, RequestWithContext } from './request-context';
+import { currentRequest, OPERATIONS_PATHS, pathOf, RequestWithContext } from './request-context';
 import { redactUrl } from './secrets';
 
 /** What every log line written while serving a request carries: the request's id. */
@@ -15,9 +15,6 @@ export function requestLogFields(): Record<string, unknown> {
  * operation or REST route, and the upstream calls that served it (action, attempt, duration,
  * Zenlayer's request id). 5xx answers are logged as errors, successful probes and scrapes at debug.
  */
-/** Probes and scrapes: their successful hits are logged at debug, not at info every few seconds. */
-const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
-
 export function registerRequestLog(fastify: FastifyInstance): void {
   // The line is built here from fields that hold no credential (the URL is redacted above), so
   // it skips the logger's path redaction, which walked every line of every request.
@@ -25,7 +22,8 @@ export function registerRequestLog(fastify: FastifyInstance): void {
   fastify.addHook('onResponse', (request, reply, done) => {
     logger ??= PinoLogger.root.child({}, { redact: [] });
     const failed = reply.statusCode >= 500;
-    const level = failed ? 'error' : reply.statusCode < 400 && QUIET_ROUTES.has(request.routeOptions.url ?? '') ? 'debug' : 'info';
+    // Probes and scrapes: their successful hits at debug, not at info every few seconds.
+    const level = failed ? 'error' : reply.statusCode < 400 && OPERATIONS_PATHS.has(pathOf(request.raw.url ?? '')) ? 'debug' : 'info';
     if (logger.isLevelEnabled(level)) {
       const raw = request.raw as RequestWithContext;
       const context = raw.context;
@@ -33,7 +31,7 @@ export function registerRequestLog(fastify: FastifyInstance): void {
         requestId: raw.requestId,
         req: { method: request.raw.method, url: redactUrl(request.raw.url ?? '') },
         // The client's address as TRUST_PROXY gives it: the one the limits count by.
-        clientAddress: request.ip,
+        clientAddress: context?.address ?? request.ip,
         res: reply.raw,
         responseTime: Math.round(reply.elapsedTime),
         ...(context?.client && { client: context.client, operation: context.operation }),

@@ -144,7 +144,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
       },
       imageReadyDelayMs: vars.SIMULATOR_IMAGE_READY_MS,
     },
-    auth: { allowUnauthenticated: allowUnauthenticated && !production, apiKeys, jwt },
+    // Refused above in production, so only ever true outside it.
+    auth: { allowUnauthenticated, apiKeys, jwt },
     graphql: {
       introspection: vars.GRAPHQL_INTROSPECTION ? vars.GRAPHQL_INTROSPECTION === 'true' : !production,
       playground: vars.GRAPHQL_PLAYGROUND ? vars.GRAPHQL_PLAYGROUND === 'true' : !production,
@@ -253,7 +254,10 @@ function parseApiKeys(raw: string | undefined, production: boolean, problems: Pr
     if (typeof name !== 'string' || !/^[\w.-]{1,64}$/.test(name)) reasons.push(`${at}: "name" must be 1 to 64 letters, digits, ".", "_" or "-"`);
     if ((key === undefined) === (keySha256 === undefined)) reasons.push(`${at}: give exactly one of "key" or "keySha256"`);
     if (key !== undefined && (typeof key !== 'string' || key.length < 16)) reasons.push(`${at}: "key" must be a string of at least 16 characters`);
-    else if (production && typeof key === 'string' && weakSecret(key)) reasons.push(`${at}: "key" ${weakSecret(key)} in production: generate one (e.g. openssl rand -base64 32)`);
+    else if (production && typeof key === 'string') {
+      const weak = weakSecret(key);
+      if (weak) reasons.push(`${at}: "key" ${weak} in production: generate one (e.g. openssl rand -base64 32)`);
+    }
     if (keySha256 !== undefined && (typeof keySha256 !== 'string' || !/^[0-9a-fA-F]{64}$/.test(keySha256))) {
       reasons.push(`${at}: "keySha256" must be 64 hex digits`);
     }

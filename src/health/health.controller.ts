@@ -4,6 +4,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/scopes';
 import { problemResponse } from '../common/rest';
+import { CIRCUIT_STATES } from '../observability/metrics';
 import { DependencyHealth, DependencyReport } from './dependency-health';
 import { Lifecycle } from './lifecycle';
 
@@ -20,7 +21,7 @@ const HEALTHZ_SCHEMA = {
         upstream: {
           type: 'object',
           required: ['status', 'circuit'],
-          properties: { status: { type: 'string', enum: ['up', 'degraded'] }, circuit: { type: 'string', enum: ['closed', 'half-open', 'open', 'isolated'] } },
+          properties: { status: { type: 'string', enum: ['up', 'degraded'] }, circuit: { type: 'string', enum: [...CIRCUIT_STATES] } },
         },
         redis: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['up', 'down'] } } },
       },

@@ -1,6 +1,7 @@
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GatewayError, httpStatusOf, problemDetails } from '../common/errors';
+import { requestIdOf, RequestWithContext } from '../common/request-context';
 import { Metrics } from './metrics';
 import { METRICS_CONTENT_TYPE, METRICS_REFUSAL, metricsAccess } from './metrics-access';
 
@@ -21,7 +22,9 @@ export async function serveMetrics(metrics: Metrics, port: number, host: string,
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '').split('?')[0];
     const answer = (status: number, headers: Record<string, string>, body: string) => {
-      response.writeHead(status, { 'cache-control': 'no-store', ...headers }).end(request.method === 'HEAD' ? undefined : body);
+      // Every answer carries a request id (API.md), as on the API port.
+      const requestId = requestIdOf(request as unknown as RequestWithContext);
+      response.writeHead(status, { 'cache-control': 'no-store', 'x-request-id': requestId, ...headers }).end(request.method === 'HEAD' ? undefined : body);
     };
     // The same problem+json refusals as the API port's.
     const refuse = (error: GatewayError, headers: Record<string, string> = {}) =>

@@ -6,7 +6,7 @@ const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const MAX_OPERATION_NAMES = 200;
 /** The circuit breaker's states, as the upstream policies report them (defined here: observability depends on nothing above it). */
 export type CircuitStateName = 'closed' | 'open' | 'half-open' | 'isolated';
-const CIRCUIT_STATES: CircuitStateName[] = ['closed', 'half-open', 'open', 'isolated'];
+export const CIRCUIT_STATES: readonly CircuitStateName[] = ['closed', 'half-open', 'open', 'isolated'];
 
 /**
  * The gateway's Prometheus metrics, in a registry of its own (so several gateways in one
