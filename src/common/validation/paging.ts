@@ -4,6 +4,9 @@ import { Type } from 'class-transformer';
 import { IsOptional } from 'class-validator';
 import { IsPage, IsPageSize, MAX_PAGE, MAX_PAGE_SIZE } from './rules';
 
+/** The page size of a list that names none, on both faces. */
+export const DEFAULT_PAGE_SIZE = 20;
+
 const PAGE = `From 1 to ${MAX_PAGE}.`;
 const PAGE_SIZE = `1 to ${MAX_PAGE_SIZE}.`;
 
@@ -15,7 +18,7 @@ export class PageArgs {
   @IsPage()
   page?: number;
 
-  @Field(() => Int, { nullable: true, defaultValue: 20, description: PAGE_SIZE })
+  @Field(() => Int, { nullable: true, defaultValue: DEFAULT_PAGE_SIZE, description: PAGE_SIZE })
   @IsOptional()
   @IsPageSize()
   pageSize?: number;
@@ -29,7 +32,7 @@ export class PageQuery {
   @IsPage()
   page?: number;
 
-  @ApiPropertyOptional({ description: PAGE_SIZE, default: 20 })
+  @ApiPropertyOptional({ description: PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
   @IsOptional()
   @Type(() => Number)
   @IsPageSize()

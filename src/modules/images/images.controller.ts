@@ -4,6 +4,7 @@ import { Scopes, SCOPE } from '../../auth/scopes';
 import type { AuthenticatedRequest } from '../../auth/scopes.guard';
 import { GatewayError } from '../../common/errors';
 import { RestRoute } from '../../common/rest';
+import { DEFAULT_PAGE_SIZE } from '../../common/validation/paging';
 import { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_RULE } from '../../common/validation/rules';
 import { CreateImageInput, UpdateImagesInput } from './dto/images.args';
 import { IdempotencyKeyHeader, ImageIdParam, ImagesQuery } from './dto/images.query';
@@ -31,7 +32,7 @@ export class ImagesController {
   @ApiOkResponse({ type: ImagePage })
   @RestRoute()
   list(@Query() query: ImagesQuery): Promise<ImagePage> {
-    return this.images.list(query.filter(), query.page ?? 1, query.pageSize ?? 20);
+    return this.images.list(query.filter(), query.page ?? 1, query.pageSize ?? DEFAULT_PAGE_SIZE);
   }
 
   @Get(':id')

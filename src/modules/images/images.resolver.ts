@@ -1,6 +1,7 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { Scopes, SCOPE } from '../../auth/scopes';
 import { batchedCost, upstreamCost } from '../../common/graphql-cost';
+import { DEFAULT_PAGE_SIZE } from '../../common/validation/paging';
 import type { GraphqlContext } from '../graphql-context';
 import { CreateImageArgs, DeleteImagesArgs, ImageArgs, ImagesArgs, UpdateImagesArgs } from './dto/images.args';
 import { ImageStatusEvent, ImageStatusWatcher } from './image-status.watcher';
@@ -33,13 +34,13 @@ export class ImagesResolver {
   @Query(() => ImagePage, {
     description:
       "A page of images, optionally filtered. With filter.zoneId: that zone's custom images and the public images (one upstream call). Without it: the custom images of every zone, zone by zone (one upstream call per zone, and the zone list); with filter.ids, those images wherever they are. Public images need filter.zoneId.",
-    complexity: upstreamCost((args) => args.pageSize ?? 20, {
+    complexity: upstreamCost((args) => args.pageSize ?? DEFAULT_PAGE_SIZE, {
       calls: () => 1,
       perZone: (args) => (acrossZones(args) ? 1 : 0),
     }),
   })
   images(@Args() { filter, page, pageSize }: ImagesArgs): Promise<ImagePage> {
-    return this.service.list(filter ?? {}, page ?? 1, pageSize ?? 20);
+    return this.service.list(filter ?? {}, page ?? 1, pageSize ?? DEFAULT_PAGE_SIZE);
   }
 
   @Scopes(SCOPE.read)

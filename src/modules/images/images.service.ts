@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DEFAULT_PAGE_SIZE } from '../../common/validation/paging';
 import { GatewayError } from '../../common/errors';
 import { MAX_PAGE_SIZE, missingOneOf } from '../../common/validation/rules';
 import { DescribeImagesRequest, ImageInfo, ServiceCallOptions, ZenlayerService } from '../../upstream/zenlayer';
@@ -94,7 +95,7 @@ export class ImagesService {
    * - Otherwise: the custom images of every zone, zone by zone in zone order (one DescribeImages
    *   per zone). Public images need a zone: every zone offers the same ones.
    */
-  async list(filter: ImageFilter = {}, page = 1, pageSize = 20): Promise<ImagePage> {
+  async list(filter: ImageFilter = {}, page = 1, pageSize = DEFAULT_PAGE_SIZE): Promise<ImagePage> {
     if (filter.zoneId !== undefined) return this.listZone(filter.zoneId, filter, page, pageSize);
     if (filter.ids !== undefined) return pageOf(await this.located(filter.ids, imageQuery(filter)), page, pageSize);
     if (filter.type === ImageType.PUBLIC_IMAGE) throw GatewayError.badInput([{ field: 'zoneId', reasons: [PUBLIC_NEEDS_ZONE] }]);

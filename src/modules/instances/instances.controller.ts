@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Scopes, SCOPE } from '../../auth/scopes';
 import { GatewayError } from '../../common/errors';
 import { RestRoute } from '../../common/rest';
-import { PageQuery } from '../../common/validation/paging';
+import { DEFAULT_PAGE_SIZE, PageQuery } from '../../common/validation/paging';
 import { ImageIdParam } from '../images/dto/images.query';
 import { ImagesService } from '../images/images.service';
 import { InstanceIdParam, InstancesQuery } from './dto/instances.query';
@@ -30,7 +30,7 @@ export class InstancesController {
   @ApiOkResponse({ type: InstanceWithCheckPage })
   @RestRoute([404, 'NOT_FOUND: an unknown zone id'])
   list(@Query() query: InstancesQuery): Promise<InstanceWithCheckPage> {
-    return this.instances.listWithChecks(query.filter(), query.page ?? 1, query.pageSize ?? 20, this.loaders.preflight());
+    return this.instances.listWithChecks(query.filter(), query.page ?? 1, query.pageSize ?? DEFAULT_PAGE_SIZE, this.loaders.preflight());
   }
 
   @Get(':id/image-creation-check')
@@ -69,7 +69,7 @@ export class ImageInstancesController {
   @RestRoute([404, 'NOT_FOUND: no image with this id'])
   async list(@Param() { id }: ImageIdParam, @Query() query: PageQuery): Promise<InstancePage> {
     // Side by side: the image lookup decides 404, the listing is the answer.
-    const [[image], page] = await Promise.all([this.images.findByIds([id]), this.instances.listByImage({ imageId: id, page: query.page ?? 1, pageSize: query.pageSize ?? 20 })]);
+    const [[image], page] = await Promise.all([this.images.findByIds([id]), this.instances.listByImage({ imageId: id, page: query.page ?? 1, pageSize: query.pageSize ?? DEFAULT_PAGE_SIZE })]);
     if (!image) throw new GatewayError('NOT_FOUND', `No image with id ${id}`);
     return page;
   }

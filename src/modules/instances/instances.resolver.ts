@@ -1,7 +1,7 @@
 import { Args, Context, Info, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { GraphQLResolveInfo, Kind } from 'graphql';
 import { Scopes, SCOPE } from '../../auth/scopes';
-import { PageArgs } from '../../common/validation/paging';
+import { DEFAULT_PAGE_SIZE, PageArgs } from '../../common/validation/paging';
 import { batchedCost, perParentCost, upstreamCost } from '../../common/graphql-cost';
 import type { GraphqlContext } from '../graphql-context';
 import { Image } from '../images/models/image.model';
@@ -28,10 +28,10 @@ export class InstancesResolver {
   @Scopes(SCOPE.instancesRead)
   @Query(() => InstancePage, {
     description: 'A page of instances, optionally filtered: the ones to make an image of, with imageCreation saying whether that is possible now.',
-    complexity: upstreamCost((args) => args.pageSize ?? 20),
+    complexity: upstreamCost((args) => args.pageSize ?? DEFAULT_PAGE_SIZE),
   })
   instances(@Args() { filter, page, pageSize }: InstancesArgs): Promise<InstancePage> {
-    return this.service.list(filter ?? {}, page ?? 1, pageSize ?? 20);
+    return this.service.list(filter ?? {}, page ?? 1, pageSize ?? DEFAULT_PAGE_SIZE);
   }
 
   @Scopes(SCOPE.instancesRead)
@@ -100,9 +100,9 @@ export class ImageInstancesResolver {
     nullable: true,
     description:
       'The instances made from this image, in every zone: what deleting it would leave without their image (scope instances:read). Null only with an error for this field (FORBIDDEN without instances:read, or an upstream failure), so that the image and the rest of the answer still come. One upstream call (DescribeInstances filtered by the image) per image and page, all of an operation sent together; inside a list, the upstream-call limit counts one per image the list can hold.',
-    complexity: perParentCost((args) => args.pageSize ?? 20),
+    complexity: perParentCost((args) => args.pageSize ?? DEFAULT_PAGE_SIZE),
   })
   instances(@Parent() image: Image, @Args() { page, pageSize }: PageArgs, @Context() ctx: GraphqlContext): Promise<InstancePage | null> {
-    return ctx.loaders.imageInstances.load({ imageId: image.id, page: page ?? 1, pageSize: pageSize ?? 20 });
+    return ctx.loaders.imageInstances.load({ imageId: image.id, page: page ?? 1, pageSize: pageSize ?? DEFAULT_PAGE_SIZE });
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DEFAULT_PAGE_SIZE } from '../../common/validation/paging';
 import { ZoneDirectory } from '../zones/zone-directory';
 import { MAX_PAGE_SIZE } from '../../common/validation/rules';
 import { DescribeInstancesRequest, ZenlayerService } from '../../upstream/zenlayer';
@@ -22,7 +23,7 @@ export class InstancesService {
    * of every instance listed is remembered, and so is that of the image it was made from (which
    * its zone offers), for the lookups by id that DescribeImages needs a zone for.
    */
-  async list(filter: InstanceFilter & { imageId?: string } = {}, page = 1, pageSize = 20): Promise<InstancePage> {
+  async list(filter: InstanceFilter & { imageId?: string } = {}, page = 1, pageSize = DEFAULT_PAGE_SIZE): Promise<InstancePage> {
     const request: DescribeInstancesRequest = {
       instanceIds: filter.ids,
       zoneId: filter.zoneId,
